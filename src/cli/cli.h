@@ -1,0 +1,61 @@
+/*
+ * cli.h - the command table. Every subcommand is a const struct cli_command
+ * in its own file (cmd_<name>.c), listed once in cli.c. The console's keys
+ * and ':' prompt run command lines through the same cli_run(), so whatever a
+ * mixer can do at the console, a script can do from the shell.
+ *
+ * Exit codes are part of the documented interface (man/dubstage.1).
+ */
+#ifndef DUBSTAGE_CLI_CLI_H
+#define DUBSTAGE_CLI_CLI_H
+
+#include <stdio.h>
+
+enum cli_exit {
+	CLI_OK = 0,         /* success */
+	CLI_FAILED = 1,     /* the command ran and failed (I/O, refused, checks failed) */
+	CLI_USAGE = 2,      /* wrong arguments */
+	CLI_BAD_INPUT = 3,  /* an input file is malformed, unsafe or inconsistent */
+};
+
+struct cli_command {
+	const char *name;
+	const char *args;      /* argument synopsis: "[options] FILE" */
+	const char *summary;   /* one line for the command list */
+	const char *help;      /* options and details, one per line */
+	/* argv[0] is the command name. Reports to out/err; returns enum cli_exit. */
+	int (*run)(int argc, char **argv, FILE *out, FILE *err);
+};
+
+/* Runs a whole program command line (argv[0] is the program). */
+int cli_main(int argc, char **argv, FILE *out, FILE *err);
+
+/* Prints the help of one command ("Usage: dubstage NAME ARGS" + help). */
+void cli_print_command_help(const struct cli_command *cmd, FILE *out);
+
+/* Shared by commands: prints "dubstage NAME: message" and a hint to --help,
+ * returns CLI_USAGE. */
+int cli_usage_error(const struct cli_command *cmd, FILE *err,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Maps an ERR_* code from loading an input to an exit code. */
+int cli_exit_for_error(int err);
+
+/* Parses argv with getopt_long conventions shared by all commands: returns
+ * the index of the first operand. Defined per command with the common
+ * -h/--help handled here: cli_wants_help() is true when argv asks for help. */
+int cli_wants_help(int argc, char **argv);
+
+struct session;
+
+/* Loads a session file for command `name`, reporting failures on err as
+ * "dubstage NAME: file:line: message". Returns CLI_OK with *out set (caller
+ * frees with session_destroy), or the exit code to return. */
+int cli_load_session(const char *name, const char *path, struct session **out,
+    FILE *err);
+
+extern const struct cli_command cmd_new;
+extern const struct cli_command cmd_info;
+extern const struct cli_command cmd_validate;
+
+#endif
