@@ -23,6 +23,7 @@ packages=(
   libncurses-dev libjack-jackd2-dev libsndfile1-dev libebur128-dev
   libsamplerate0-dev libxml2-dev libfftw3-dev
   espeak-ng sox            # the demo session's media is made at build time
+  jq                       # tests read the JSON views
 )
 
 missing=()
