@@ -12,6 +12,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_new,
 	&cmd_info,
 	&cmd_validate,
+	&cmd_bounce,
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

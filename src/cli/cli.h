@@ -57,5 +57,6 @@ int cli_load_session(const char *name, const char *path, struct session **out,
 extern const struct cli_command cmd_new;
 extern const struct cli_command cmd_info;
 extern const struct cli_command cmd_validate;
+extern const struct cli_command cmd_bounce;
 
 #endif

@@ -135,14 +135,15 @@ struct loader {
 	uint32_t max_num[ID_KIND_COUNT];
 	xmlChar *scratch[SCRATCH_SLOTS];  /* attribute values that needed a copy */
 	int scratch_next;
+	char elbuf[256];            /* for messages: see elname, idstr */
+	char idbuf[4][16];
+	int idnext;
 };
 
 static int
 line_of(const xmlNode *n)
 {
-	long l = n != NULL ? xmlGetLineNo(n) : 0;
-
-	return l > 0 && l < INT_MAX ? (int)l : 0;
+	return xml_safe_line(n);
 }
 
 static int fail(struct loader *L, int code, const xmlNode *n,
@@ -181,12 +182,12 @@ qname(const xmlNs *ns, const xmlChar *name, char *buf, size_t size)
 	return buf;
 }
 
+/* Names for messages, in buffers of the loader (a message uses at most
+ * one element name and four ids). */
 static const char *
-elname(const xmlNode *n)
+elname(struct loader *L, const xmlNode *n)
 {
-	static char buf[256];   /* messages are built one at a time */
-
-	return qname(n->ns, n->name, buf, sizeof buf);
+	return qname(n->ns, n->name, L->elbuf, sizeof L->elbuf);
 }
 
 static bool
@@ -197,13 +198,10 @@ is(const xmlNode *n, const char *name)
 }
 
 static const char *
-idstr(struct id id)
+idstr(struct loader *L, struct id id)
 {
-	static char buf[4][16];
-	static int which;
-
-	which = (which + 1) % 4;
-	return id_format(id, buf[which], sizeof buf[which]);
+	L->idnext = (L->idnext + 1) % 4;
+	return id_format(id, L->idbuf[L->idnext], sizeof L->idbuf[0]);
 }
 
 /* ---- attributes --------------------------------------------------------- */
@@ -223,7 +221,7 @@ check_attrs(struct loader *L, const xmlNode *n, const char *const *allowed)
 		if (!ok)
 			return fail(L, ERR_SCHEMA, n,
 			    "unknown attribute '%s' on <%s>",
-			    qname(a->ns, a->name, buf, sizeof buf), elname(n));
+			    qname(a->ns, a->name, buf, sizeof buf), elname(L, n));
 	}
 	return 0;
 }
@@ -244,7 +242,7 @@ attr(struct loader *L, const xmlNode *n, const char *name, bool required,
 	if (a == NULL) {
 		if (required)
 			return fail(L, ERR_SCHEMA, n,
-			    "<%s> needs the attribute '%s'", elname(n), name);
+			    "<%s> needs the attribute '%s'", elname(L, n), name);
 		return 0;
 	}
 	if (a->children == NULL) {
@@ -270,7 +268,7 @@ bad_value(struct loader *L, const xmlNode *n, const char *name,
     const char *v, const char *expected)
 {
 	return fail(L, ERR_PARSE, n, "attribute '%s' of <%s> is \"%.64s\": %s",
-	    name, elname(n), v, expected);
+	    name, elname(L, n), v, expected);
 }
 
 /* Copies a string attribute into *out (which must be NULL). */
@@ -297,8 +295,8 @@ get_i64(struct loader *L, const xmlNode *n, const char *name, bool required,
 
 	if (rc != 0 || v == NULL)
 		return rc;
-	if (str_to_i64(v, out) != 0)
-		return bad_value(L, n, name, v, "expected a whole number of frames");
+	if (v[0] == '+' || str_to_i64(v, out) != 0)
+		return bad_value(L, n, name, v, "expected a whole number");
 	return 0;
 }
 
@@ -313,12 +311,12 @@ get_int(struct loader *L, const xmlNode *n, const char *name, bool required,
 
 	if (rc != 0 || v == NULL)
 		return rc;
-	if (str_to_i64(v, &x) != 0)
+	if (v[0] == '+' || str_to_i64(v, &x) != 0)
 		return bad_value(L, n, name, v, "expected a whole number");
 	if (x < min || x > max)
 		return fail(L, ERR_SEMANTIC, n,
 		    "attribute '%s' of <%s> is %" PRId64 ", outside %d..%d",
-		    name, elname(n), x, min, max);
+		    name, elname(L, n), x, min, max);
 	*out = (int)x;
 	return 0;
 }
@@ -371,7 +369,7 @@ get_id(struct loader *L, const xmlNode *n, const char *name, bool required,
 	if (id.kind != kind)
 		return fail(L, ERR_SEMANTIC, n,
 		    "attribute '%s' of <%s> is %s, which is not %s id (%c...)",
-		    name, elname(n), v, kinds[kind], id_sigil(kind));
+		    name, elname(L, n), v, kinds[kind], id_sigil(kind));
 	if (id.num == UINT32_MAX)
 		return fail(L, ERR_SEMANTIC, n, "id %s is too large", v);
 	*out = id;
@@ -431,7 +429,7 @@ get_frames(struct loader *L, const xmlNode *n, const char *name,
 	if (rc == 0 && *out < min)
 		return fail(L, ERR_SEMANTIC, n,
 		    "attribute '%s' of <%s> is %" PRId64 "; it must be %s",
-		    name, elname(n), *out, min > 0 ? "positive" : "0 or more");
+		    name, elname(L, n), *out, min > 0 ? "positive" : "0 or more");
 	return rc;
 }
 
@@ -470,7 +468,7 @@ cur_skip(struct cursor *c)
 		if (c->rc == 0)
 			c->rc = fail(c->L, ERR_SCHEMA,
 			    n->type == XML_TEXT_NODE ? n : c->parent,
-			    "unexpected text in <%s>", elname(c->parent));
+			    "unexpected text in <%s>", elname(c->L, c->parent));
 		c->cur = NULL;
 	}
 }
@@ -539,9 +537,9 @@ unexpected(struct loader *L, const xmlNode *n, const xmlNode *parent)
 	if (known_element(n))
 		return fail(L, ERR_SCHEMA, n,
 		    "element <%s> is not allowed here in <%s> (wrong place or "
-		    "order)", elname(n), (const char *)parent->name);
+		    "order)", elname(L, n), (const char *)parent->name);
 	return fail(L, ERR_SCHEMA, n, "unknown element <%s> in <%s>",
-	    elname(n), (const char *)parent->name);
+	    elname(L, n), (const char *)parent->name);
 }
 
 /* Nothing may be left. */
@@ -568,7 +566,7 @@ cur_need(struct cursor *c, const char *name)
 	else if (c->cur != NULL)
 		c->rc = fail(c->L, ERR_SCHEMA, c->cur,
 		    "expected <%s> in <%s> before <%s>", name,
-		    (const char *)c->parent->name, elname(c->cur));
+		    (const char *)c->parent->name, elname(c->L, c->cur));
 	else
 		c->rc = fail(c->L, ERR_SCHEMA, c->parent, "<%s> needs a <%s>",
 		    (const char *)c->parent->name, name);
@@ -600,7 +598,7 @@ get_text(struct loader *L, const xmlNode *n, char **out)
 		if (k->type != XML_TEXT_NODE && k->type != XML_CDATA_SECTION_NODE &&
 		    k->type != XML_COMMENT_NODE && k->type != XML_PI_NODE)
 			return fail(L, ERR_SCHEMA, k, "<%s> may only hold text",
-			    elname(n));
+			    elname(L, n));
 	if ((v = xmlNodeGetContent(n)) == NULL)
 		return nomem(L, n);
 	*out = str_dup((const char *)v);
@@ -620,7 +618,7 @@ define_id(struct loader *L, const xmlNode *n, struct id id, size_t index)
 		return fail(L, ERR_SEMANTIC, n, "too many objects");
 	rc = idx_put(&L->ids, id_key(id), (uint32_t)index);
 	if (rc == ERR_EXISTS)
-		return fail(L, ERR_SEMANTIC, n, "duplicate id %s", idstr(id));
+		return fail(L, ERR_SEMANTIC, n, "duplicate id %s", idstr(L, id));
 	if (rc != 0)
 		return nomem(L, n);
 	if (id.num > L->max_num[id.kind])
@@ -638,7 +636,7 @@ resolve(struct loader *L, const xmlNode *n, const char *attr_name,
 		return 0;
 	return fail(L, ERR_SEMANTIC, n,
 	    "attribute '%s' of <%s> refers to %s, which does not exist",
-	    attr_name, elname(n), idstr(id));
+	    attr_name, elname(L, n), idstr(L, id));
 }
 
 static struct id
@@ -713,7 +711,7 @@ load_strip_attrs(struct loader *L, const xmlNode *n, struct strip *st,
 			return rc;
 		if (st->output.num == self.num && self.kind == ID_BUS)
 			return fail(L, ERR_SEMANTIC, n, "bus %s is routed to itself",
-			    idstr(self));
+			    idstr(L, self));
 	}
 	return 0;
 }
@@ -763,13 +761,13 @@ load_sends(struct loader *L, struct cursor *c, struct strip *st,
 			break;
 		if (self.kind == ID_BUS && sd->bus.num == self.num) {
 			rc = fail(L, ERR_SEMANTIC, n, "bus %s sends to itself",
-			    idstr(self));
+			    idstr(L, self));
 			break;
 		}
 		rc = idx_put(&seen, sd->bus.num, 0);
 		if (rc == ERR_EXISTS)
 			rc = fail(L, ERR_SEMANTIC, n, "%s has two sends to %s",
-			    idstr(self), idstr(sd->bus));
+			    idstr(L, self), idstr(L, sd->bus));
 		else if (rc != 0)
 			rc = nomem(L, n);
 		if (rc == 0)
@@ -859,7 +857,7 @@ load_strip_lanes(struct loader *L, struct cursor *c, struct strip *st)
 			rc = fail(L, ERR_SEMANTIC, n, "a second %s automation lane%s%s",
 			    auto_param_name(lane->param),
 			    lane->target.num != 0 ? " for " : "",
-			    lane->target.num != 0 ? idstr(lane->target) : "");
+			    lane->target.num != 0 ? idstr(L, lane->target) : "");
 			break;
 		}
 		if (rc != 0) {
@@ -932,7 +930,7 @@ load_source(struct loader *L, const xmlNode *n)
 		return rc;
 	if (src->path[0] == '\0')
 		return fail(L, ERR_SEMANTIC, n, "source %s has an empty path",
-		    idstr(id));
+		    idstr(L, id));
 	cur_init(&c, L, n);
 	if ((m = cur_take(&c, "metadata")) != NULL) {
 		if ((rc = check_attrs(L, m, mattrs)) != 0 ||
@@ -1051,10 +1049,10 @@ check_bus_loops(struct loader *L, xmlNode *const *nodes)
 				path[0] = '\0';
 				for (size_t i = from - 1; i < top && len < sizeof path; i++)
 					len += (size_t)snprintf(path + len, sizeof path - len,
-					    "%s -> ", idstr(s->buses[stack[i].bus].id));
+					    "%s -> ", idstr(L, s->buses[stack[i].bus].id));
 				if (len < sizeof path)
 					snprintf(path + len, sizeof path - len, "%s",
-					    idstr(s->buses[next].id));
+					    idstr(L, s->buses[next].id));
 				rc = fail(L, ERR_SEMANTIC, nodes[f->bus],
 				    "buses are routed in a loop: %s", path);
 			}
@@ -1133,7 +1131,7 @@ load_channel_map(struct loader *L, struct cursor *c, const xmlNode *clip_node,
 		return 0;
 	if (k != (size_t)channels)
 		return fail(L, ERR_SEMANTIC, clip_node,
-		    "clip %s maps %zu channels but its track has %d", idstr(cl->id),
+		    "clip %s maps %zu channels but its track has %d", idstr(L, cl->id),
 		    k, channels);
 	if (channels > (int)(sizeof seen / sizeof seen[0]))
 		return fail(L, ERR_SEMANTIC, clip_node, "too many channels");
@@ -1154,7 +1152,7 @@ load_channel_map(struct loader *L, struct cursor *c, const xmlNode *clip_node,
 		if (seen[index])
 			return fail(L, ERR_SEMANTIC, n,
 			    "channel %d of clip %s is mapped twice", index,
-			    idstr(cl->id));
+			    idstr(L, cl->id));
 		seen[index] = true;
 		cl->channel_map[index] = cc;
 	}
@@ -1201,7 +1199,7 @@ load_clip(struct loader *L, const xmlNode *n, size_t track_index)
 	if (cl->position_frames > INT64_MAX - cl->length_frames ||
 	    cl->source_offset_frames > INT64_MAX - cl->length_frames)
 		return fail(L, ERR_SEMANTIC, n, "clip %s ends past the last frame",
-		    idstr(id));
+		    idstr(L, id));
 
 	cur_init(&c, L, n);
 	if ((rc = load_channel_map(L, &c, n, cl, channels)) != 0)
@@ -1216,7 +1214,7 @@ load_clip(struct loader *L, const xmlNode *n, size_t track_index)
 	    cl->fade_out.length_frames)
 		return fail(L, ERR_SEMANTIC, n,
 		    "the fades of clip %s (%" PRId64 " + %" PRId64 " frames) are "
-		    "longer than the clip (%" PRId64 ")", idstr(id),
+		    "longer than the clip (%" PRId64 ")", idstr(L, id),
 		    cl->fade_in.length_frames, cl->fade_out.length_frames,
 		    cl->length_frames);
 	if ((k = cur_take(&c, "automation")) != NULL) {
@@ -1308,7 +1306,7 @@ load_marker(struct loader *L, const xmlNode *n)
 		return bad_value(L, n, "colour", m->colour, "expected #rrggbb");
 	if (m->position_frames > INT64_MAX - m->length_frames)
 		return fail(L, ERR_SEMANTIC, n, "marker %s ends past the last frame",
-		    idstr(id));
+		    idstr(L, id));
 	cur_init(&c, L, n);
 	if ((k = cur_take(&c, "comment")) != NULL &&
 	    (rc = get_text(L, k, &m->comment)) != 0)
@@ -1350,16 +1348,19 @@ load_next_ids(struct loader *L, const xmlNode *n, uint32_t next[ID_KIND_COUNT])
 	if ((rc = check_attrs(L, n, attrs)) != 0)
 		return rc;
 	for (int k = 0; k < ID_KIND_COUNT; k++) {
+		const char *present;
 		int64_t v = 0;
 
-		if ((rc = get_i64(L, n, names[k], false, &v)) != 0)
+		if ((rc = attr(L, n, names[k], false, &present)) != 0)
 			return rc;
-		if (v == 0)
+		if (present == NULL)
 			continue;
-		if (v < 1 || v >= (int64_t)UINT32_MAX)
+		if ((rc = get_i64(L, n, names[k], true, &v)) != 0)
+			return rc;
+		if (v < 1 || v > (int64_t)UINT32_MAX)
 			return fail(L, ERR_SEMANTIC, n,
 			    "attribute '%s' of <next-ids> is %" PRId64
-			    ", outside 1..%" PRIu32, names[k], v, UINT32_MAX - 1);
+			    ", outside 1..%" PRIu32, names[k], v, UINT32_MAX);
 		next[k] = (uint32_t)v;
 	}
 	return leaf(L, n);
@@ -1386,7 +1387,7 @@ load_root(struct loader *L, xmlDoc *doc)
 		return fail(L, ERR_SCHEMA, NULL, "no root element");
 	if (!is(root, "dubstage-session"))
 		return fail(L, ERR_SCHEMA, root, "not a dubstage session file: the "
-		    "root element is <%s>, not <dubstage-session>", elname(root));
+		    "root element is <%s>, not <dubstage-session>", elname(L, root));
 	/* The version decides how to read everything else: check it first. */
 	if ((rc = attr(L, root, "version", false, &v)) != 0)
 		return rc;

@@ -27,6 +27,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
 
 #define SNIFF_BYTES 4096
 
@@ -63,10 +64,10 @@ xml_capture_structured(void *ctx, xmlErrorPtr err)
 	line = err->line;
 	if (err->node != NULL &&
 	    ((xmlNode *)err->node)->type == XML_ELEMENT_NODE) {
-		long l = xmlGetLineNo((xmlNode *)err->node);
+		int l = xml_safe_line(err->node);
 
-		if (l > 0 && l < 0x7fffffff)
-			line = (int)l;
+		if (l > 0)
+			line = l;
 	}
 	capture_set(c, line, err->message);
 }
@@ -291,6 +292,36 @@ out:
 
 /* ---- parsing ------------------------------------------------------------ */
 
+/* Element lines past 65535 are kept in the node's psvi field (which only
+ * XML Schema validation uses; session files never meet that). */
+static void
+start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+    int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+
+	xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces,
+	    namespaces, nb_attributes, nb_defaulted, attributes);
+	if (ctxt->node != NULL && ctxt->input != NULL &&
+	    ctxt->input->line >= 65535)
+		ctxt->node->psvi = (void *)(intptr_t)ctxt->input->line;
+}
+
+int
+xml_safe_line(const xmlNode *n)
+{
+	long l;
+
+	if (n == NULL)
+		return 0;
+	if (n->type == XML_ELEMENT_NODE && n->line == 65535 && n->psvi != NULL)
+		l = (long)(intptr_t)n->psvi;
+	else
+		l = xmlGetLineNo(n);
+	return l > 0 && l < 0x7fffffff ? (int)l : 0;
+}
+
 struct parse_state {
 	bool unsafe;
 	int line;
@@ -401,6 +432,8 @@ xml_safe_parse(const char *data, size_t size, const char *name,
 	ctxt->sax->elementDecl = refuse_element_decl;
 	ctxt->sax->unparsedEntityDecl = refuse_unparsed_entity_decl;
 	ctxt->sax->resolveEntity = refuse_resolve;
+	if (ctxt->sax->startElementNs == xmlSAX2StartElementNs)
+		ctxt->sax->startElementNs = start_element;
 
 	xmlParseDocument(ctxt);
 	doc = ctxt->myDoc;

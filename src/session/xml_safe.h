@@ -35,6 +35,11 @@ int xml_safe_read_file(const char *path, char **data, size_t *size,
 int xml_safe_parse(const char *data, size_t size, const char *name,
     xmlDoc **out, struct diag *d);
 
+/* The line of a node. Unlike xmlGetLineNo it is exact for elements past
+ * line 65535 of documents parsed by xml_safe_parse (libxml2 2.9 keeps
+ * element lines in 16 bits and guesses from the neighbours above that). */
+int xml_safe_line(const xmlNode *n);
+
 /* Collects libxml2's messages while installed: routes this thread's
  * structured and generic error handlers here, and restores them after. */
 struct xml_capture {

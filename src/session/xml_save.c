@@ -419,7 +419,7 @@ write_session(struct writer *W, const struct session *s)
 
 	n = el(W, root, "next-ids");
 	for (int k = 0; k < ID_KIND_COUNT; k++) {
-		if (s->next_id[k] == 0 || s->next_id[k] == UINT32_MAX)
+		if (s->next_id[k] == 0)
 			wfail(W, ERR_INVALID, "the next %s id is out of range", kinds[k]);
 		at_u32(W, n, kinds[k], s->next_id[k]);
 	}

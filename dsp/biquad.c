@@ -1,0 +1,290 @@
+/*
+ * biquad.c - cookbook designs, conversion to the state-variable structure,
+ * and the float kernels. The model is in biquad.h.
+ *
+ * Conversion. The trapezoidal SVF with parameters g, k has the denominator
+ * (in z, before normalising)
+ *     D(z) = (1 + kg + g^2) z^2 + (2g^2 - 2) z + (1 - kg + g^2),
+ * its band-pass output is g (z^2 - 1) / D(z) and its low-pass output
+ * g^2 (z + 1)^2 / D(z). Matching a normalised design:
+ *     1 + a1 + a2 = 4 g^2 / D0,  1 - a1 + a2 = 4 / D0,  1 - a2 = 2 k g / D0
+ * (D0 = 1 + kg + g^2), so g^2 = (1+a1+a2)/(1-a1+a2) and k = 2(1-a2)/((1-a1+a2) g).
+ * A stable design has all three left-hand sides positive (that is the
+ * stability triangle), hence real g > 0 and k > 0. The numerator
+ * D0 (b0 z^2 + b1 z + b2) = m0 D(z) + m1 g (z^2 - 1) + m2 g^2 (z + 1)^2 is
+ * three linear equations in m0, m1, m2, solved below. Everything is in
+ * double; only the final values are rounded to float, and none of them is
+ * a small difference of large numbers.
+ *
+ * Ramps stay stable. With states (s1, s2) the update is s' = M s + (input)
+ * with M = [[2c1 - 1, -2c2], [2c2, 1 - 2c3]], so
+ *     trace M = 2c1 - 2c3,   det M = 2c1 + 2c3 - 1 - 4 (c1 c3 - c2^2).
+ * For a designed set c2^2 = c1 c3 (c2 = g c1, c3 = g^2 c1). Along a straight
+ * line between two designed sets, trace is linear and, by Cauchy-Schwarz,
+ * c2(t)^2 <= c1(t) c3(t), so det(t) <= the linear interpolation of the two
+ * end determinants < 1. The other two Jury conditions are
+ *     1 + det - trace = 4 (c3 (1 - c1) + c2^2) > 0,
+ *     1 + det + trace = 4 (c1 (1 - c3) + c2^2) > 0,
+ * true whenever 0 < c1, c3 < 1, which a convex combination keeps. So every
+ * frozen coefficient set met during a linear ramp is stable.
+ */
+#include "dsp/biquad.h"
+
+#include <math.h>
+
+#include "dsp/dsp.h"
+
+int
+biquad_design(enum biquad_type type, double freq_hz, double q, double gain_db,
+    double sample_rate_hz, struct biquad_design *out)
+{
+	double w0, cw, sw, half_vers, alpha, A, sqA, b0, b1, b2, a0, a1, a2;
+
+	if (!(sample_rate_hz > 0.0 && isfinite(sample_rate_hz)) ||
+	    !(freq_hz > 0.0 && freq_hz < 0.5 * sample_rate_hz) ||
+	    !(q >= BIQUAD_Q_MIN && q <= BIQUAD_Q_MAX) ||
+	    !(fabs(gain_db) <= BIQUAD_GAIN_DB_MAX))
+		return DSP_ERR_INVALID;
+
+	w0 = 2.0 * M_PI * freq_hz / sample_rate_hz;
+	cw = cos(w0);
+	sw = sin(w0);
+	/* 1 - cos(w0), without the cancellation at low frequencies. */
+	half_vers = 2.0 * sin(0.5 * w0) * sin(0.5 * w0);
+	alpha = sw / (2.0 * q);
+	A = pow(10.0, gain_db / 40.0);
+	sqA = sqrt(A);
+
+	/* Cookbook formulas, in its notation. */
+	switch (type) {
+	case BIQUAD_LOWPASS:
+		b0 = 0.5 * half_vers;
+		b1 = half_vers;
+		b2 = 0.5 * half_vers;
+		a0 = 1.0 + alpha;
+		a1 = -2.0 * cw;
+		a2 = 1.0 - alpha;
+		break;
+	case BIQUAD_HIGHPASS:
+		b0 = 0.5 * (1.0 + cw);
+		b1 = -(1.0 + cw);
+		b2 = 0.5 * (1.0 + cw);
+		a0 = 1.0 + alpha;
+		a1 = -2.0 * cw;
+		a2 = 1.0 - alpha;
+		break;
+	case BIQUAD_BANDPASS:
+		b0 = alpha;
+		b1 = 0.0;
+		b2 = -alpha;
+		a0 = 1.0 + alpha;
+		a1 = -2.0 * cw;
+		a2 = 1.0 - alpha;
+		break;
+	case BIQUAD_NOTCH:
+		b0 = 1.0;
+		b1 = -2.0 * cw;
+		b2 = 1.0;
+		a0 = 1.0 + alpha;
+		a1 = -2.0 * cw;
+		a2 = 1.0 - alpha;
+		break;
+	case BIQUAD_ALLPASS:
+		b0 = 1.0 - alpha;
+		b1 = -2.0 * cw;
+		b2 = 1.0 + alpha;
+		a0 = 1.0 + alpha;
+		a1 = -2.0 * cw;
+		a2 = 1.0 - alpha;
+		break;
+	case BIQUAD_BELL:
+		b0 = 1.0 + alpha * A;
+		b1 = -2.0 * cw;
+		b2 = 1.0 - alpha * A;
+		a0 = 1.0 + alpha / A;
+		a1 = -2.0 * cw;
+		a2 = 1.0 - alpha / A;
+		break;
+	case BIQUAD_LOWSHELF:
+		b0 = A * ((A + 1.0) - (A - 1.0) * cw + 2.0 * sqA * alpha);
+		b1 = 2.0 * A * ((A - 1.0) - (A + 1.0) * cw);
+		b2 = A * ((A + 1.0) - (A - 1.0) * cw - 2.0 * sqA * alpha);
+		a0 = (A + 1.0) + (A - 1.0) * cw + 2.0 * sqA * alpha;
+		a1 = -2.0 * ((A - 1.0) + (A + 1.0) * cw);
+		a2 = (A + 1.0) + (A - 1.0) * cw - 2.0 * sqA * alpha;
+		break;
+	case BIQUAD_HIGHSHELF:
+		b0 = A * ((A + 1.0) + (A - 1.0) * cw + 2.0 * sqA * alpha);
+		b1 = -2.0 * A * ((A - 1.0) + (A + 1.0) * cw);
+		b2 = A * ((A + 1.0) + (A - 1.0) * cw - 2.0 * sqA * alpha);
+		a0 = (A + 1.0) - (A - 1.0) * cw + 2.0 * sqA * alpha;
+		a1 = 2.0 * ((A - 1.0) - (A + 1.0) * cw);
+		a2 = (A + 1.0) - (A - 1.0) * cw - 2.0 * sqA * alpha;
+		break;
+	default:
+		return DSP_ERR_INVALID;
+	}
+	out->b0 = b0 / a0;
+	out->b1 = b1 / a0;
+	out->b2 = b2 / a0;
+	out->a1 = a1 / a0;
+	out->a2 = a2 / a0;
+	return DSP_OK;
+}
+
+double
+biquad_shelf_slope_to_q(double gain_db, double slope)
+{
+	double A = pow(10.0, gain_db / 40.0);
+	double inv_q2 = (A + 1.0 / A) * (1.0 / slope - 1.0) + 2.0;
+
+	if (!(slope > 0.0) || !(inv_q2 > 0.0))
+		return NAN;
+	return 1.0 / sqrt(inv_q2);
+}
+
+double
+biquad_design_magnitude_db(const struct biquad_design *d, double freq_hz,
+    double sample_rate_hz)
+{
+	double w = 2.0 * M_PI * freq_hz / sample_rate_hz;
+	double c1 = cos(w), s1 = sin(w), c2 = cos(2.0 * w), s2 = sin(2.0 * w);
+	double nr = d->b0 + d->b1 * c1 + d->b2 * c2, ni = -(d->b1 * s1 + d->b2 * s2);
+	double dr = 1.0 + d->a1 * c1 + d->a2 * c2, di = -(d->a1 * s1 + d->a2 * s2);
+	double num = nr * nr + ni * ni, den = dr * dr + di * di;
+
+	if (num == 0.0)
+		return -INFINITY;
+	return 10.0 * log10(num / den);
+}
+
+int
+biquad_coefs_from_design(const struct biquad_design *d, struct biquad_coefs *out)
+{
+	const double p = 1.0 + d->a1 + d->a2; /* 4 g^2 / D0 */
+	const double m = 1.0 - d->a1 + d->a2; /* 4 / D0 */
+	const double r = 1.0 - d->a2;         /* 2 k g / D0 */
+	double g, D0, m0, m1, m2;
+
+	if (!(p > 0.0 && m > 0.0 && r > 0.0) || !isfinite(p + m) ||
+	    !isfinite(d->b0 + d->b1 + d->b2))
+		return DSP_ERR_INVALID;
+	g = sqrt(p / m);
+	D0 = 4.0 / m;
+	m0 = (d->b0 - d->b1 + d->b2) / m;
+	/* z^1 row:  D0 b1 = m0 D0 a1 + 2 g^2 m2.
+	 * z^2 - z^0: D0 (b0 - b2) = m0 D0 (1 - a2) + 2 g m1. */
+	m2 = D0 * (d->b1 - m0 * d->a1) / (2.0 * g * g);
+	m1 = D0 * (d->b0 - d->b2 - m0 * r) / (2.0 * g);
+	out->c1 = (float)(1.0 / D0);
+	out->c2 = (float)(g / D0);
+	out->c3 = (float)(g * g / D0);
+	out->m0 = (float)m0;
+	out->m1 = (float)m1;
+	out->m2 = (float)m2;
+	return DSP_OK;
+}
+
+void
+biquad_set_identity(struct biquad_coefs *c)
+{
+	/* g = 1, k = 2: both poles at z = 0, so the unused state dies in two
+	 * frames whatever it held. */
+	c->c1 = 0.25f;
+	c->c2 = 0.25f;
+	c->c3 = 0.25f;
+	c->m0 = 1.0f;
+	c->m1 = 0.0f;
+	c->m2 = 0.0f;
+}
+
+bool
+biquad_is_identity(const struct biquad_coefs *c)
+{
+	return c->m0 == 1.0f && c->m1 == 0.0f && c->m2 == 0.0f;
+}
+
+void
+biquad_reset(struct biquad_state *s)
+{
+	s->s1 = 0.0f;
+	s->s2 = 0.0f;
+}
+
+/* The kernel. in and out may be the same buffer (each frame is read
+ * before it is written); the public wrappers promise no other overlap. */
+static inline void
+run(const struct biquad_coefs *c, struct biquad_state *st, const float *in, float *out,
+    int frames)
+{
+	const float c1 = c->c1, c2 = c->c2, c3 = c->c3;
+	const float m0 = c->m0, m1 = c->m1, m2 = c->m2;
+	float s1 = st->s1, s2 = st->s2;
+	int i = 0;
+
+	while (i < frames) {
+		const int end = frames - i > DSP_GUARD_FRAMES ? i + DSP_GUARD_FRAMES : frames;
+
+		for (; i < end; i++) {
+			const float v0 = in[i];
+			const float v3 = v0 - s2;
+			const float v1 = c1 * s1 + c2 * v3;
+			const float v2 = s2 + c2 * s1 + c3 * v3;
+
+			s1 = 2.0f * v1 - s1;
+			s2 = 2.0f * v2 - s2;
+			out[i] = m0 * v0 + m1 * v1 + m2 * v2;
+		}
+		dsp_state_guard(&s1, &s2);
+	}
+	st->s1 = s1;
+	st->s2 = s2;
+}
+
+void
+biquad_process(const struct biquad_coefs *c, struct biquad_state *s, float *restrict buf,
+    int frames)
+{
+	run(c, s, buf, buf, frames);
+}
+
+void
+biquad_process_to(const struct biquad_coefs *c, struct biquad_state *s,
+    const float *restrict in, float *restrict out, int frames)
+{
+	run(c, s, in, out, frames);
+}
+
+void
+biquad_process_ramp(const struct biquad_coefs *from, const struct biquad_coefs *step,
+    struct biquad_state *st, float *restrict buf, int frames)
+{
+	const struct biquad_coefs f = *from, d = *step;
+	float s1 = st->s1, s2 = st->s2;
+	int i = 0;
+
+	while (i < frames) {
+		const int end = frames - i > DSP_GUARD_FRAMES ? i + DSP_GUARD_FRAMES : frames;
+
+		for (; i < end; i++) {
+			/* from + (i+1)*step rather than accumulating, so rounding
+			 * does not build up along a long ramp. */
+			const float t = (float)(i + 1);
+			const float c1 = f.c1 + t * d.c1, c2 = f.c2 + t * d.c2;
+			const float c3 = f.c3 + t * d.c3;
+			const float m0 = f.m0 + t * d.m0, m1 = f.m1 + t * d.m1;
+			const float m2 = f.m2 + t * d.m2;
+			const float v0 = buf[i];
+			const float v3 = v0 - s2;
+			const float v1 = c1 * s1 + c2 * v3;
+			const float v2 = s2 + c2 * s1 + c3 * v3;
+
+			s1 = 2.0f * v1 - s1;
+			s2 = 2.0f * v2 - s2;
+			buf[i] = m0 * v0 + m1 * v1 + m2 * v2;
+		}
+		dsp_state_guard(&s1, &s2);
+	}
+	st->s1 = s1;
+	st->s2 = s2;
+}

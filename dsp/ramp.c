@@ -1,0 +1,131 @@
+/*
+ * ramp.c - vectorisable gain kernels.
+ *
+ * Shape of every kernel: an outer loop over whole RAMP_CHUNK-frame chunks
+ * whose inner loop has a constant trip count (GCC's -O2 cost model
+ * vectorises that: no epilogue is needed), then a scalar tail for the last
+ * n % RAMP_CHUNK frames. In a ramp the frame index is converted to float
+ * as (float)chunk_start + (float)k, which equals (float)(chunk_start + k)
+ * exactly for n < 2^24, so chunk and tail compute the same g(i) as the
+ * plain loop `g0 + step * (float)i`.
+ */
+#include "dsp/ramp.h"
+
+void
+ramp_apply(float *restrict x, int n, float g0, float g1)
+{
+	float step;
+	int i = 0;
+
+	if (n <= 0)
+		return;
+	step = (g1 - g0) / (float)n;
+	for (; i + RAMP_CHUNK <= n; i += RAMP_CHUNK) {
+		float base = (float)i;
+
+		for (int k = 0; k < RAMP_CHUNK; k++)
+			x[i + k] *= g0 + step * (base + (float)k);
+	}
+	for (; i < n; i++)
+		x[i] *= g0 + step * (float)i;
+}
+
+void
+ramp_copy(float *restrict out, const float *restrict in, int n, float g0,
+    float g1)
+{
+	float step;
+	int i = 0;
+
+	if (n <= 0)
+		return;
+	step = (g1 - g0) / (float)n;
+	for (; i + RAMP_CHUNK <= n; i += RAMP_CHUNK) {
+		float base = (float)i;
+
+		for (int k = 0; k < RAMP_CHUNK; k++)
+			out[i + k] = in[i + k] * (g0 + step * (base + (float)k));
+	}
+	for (; i < n; i++)
+		out[i] = in[i] * (g0 + step * (float)i);
+}
+
+void
+ramp_mix(float *restrict out, const float *restrict in, int n, float g0,
+    float g1)
+{
+	float step;
+	int i = 0;
+
+	if (n <= 0)
+		return;
+	step = (g1 - g0) / (float)n;
+	for (; i + RAMP_CHUNK <= n; i += RAMP_CHUNK) {
+		float base = (float)i;
+
+		for (int k = 0; k < RAMP_CHUNK; k++)
+			out[i + k] += in[i + k] * (g0 + step * (base + (float)k));
+	}
+	for (; i < n; i++)
+		out[i] += in[i] * (g0 + step * (float)i);
+}
+
+void
+ramp_apply_gain(float *restrict x, int n, float g)
+{
+	int i = 0;
+
+	for (; i + RAMP_CHUNK <= n; i += RAMP_CHUNK)
+		for (int k = 0; k < RAMP_CHUNK; k++)
+			x[i + k] *= g;
+	for (; i < n; i++)
+		x[i] *= g;
+}
+
+void
+ramp_copy_gain(float *restrict out, const float *restrict in, int n, float g)
+{
+	int i = 0;
+
+	for (; i + RAMP_CHUNK <= n; i += RAMP_CHUNK)
+		for (int k = 0; k < RAMP_CHUNK; k++)
+			out[i + k] = in[i + k] * g;
+	for (; i < n; i++)
+		out[i] = in[i] * g;
+}
+
+void
+ramp_mix_gain(float *restrict out, const float *restrict in, int n, float g)
+{
+	int i = 0;
+
+	for (; i + RAMP_CHUNK <= n; i += RAMP_CHUNK)
+		for (int k = 0; k < RAMP_CHUNK; k++)
+			out[i + k] += in[i + k] * g;
+	for (; i < n; i++)
+		out[i] += in[i] * g;
+}
+
+void
+ramp_mix_unity(float *restrict out, const float *restrict in, int n)
+{
+	int i = 0;
+
+	for (; i + RAMP_CHUNK <= n; i += RAMP_CHUNK)
+		for (int k = 0; k < RAMP_CHUNK; k++)
+			out[i + k] += in[i + k];
+	for (; i < n; i++)
+		out[i] += in[i];
+}
+
+void
+ramp_apply_curve(float *restrict x, const float *restrict g, int n)
+{
+	int i = 0;
+
+	for (; i + RAMP_CHUNK <= n; i += RAMP_CHUNK)
+		for (int k = 0; k < RAMP_CHUNK; k++)
+			x[i + k] *= g[i + k];
+	for (; i < n; i++)
+		x[i] *= g[i];
+}

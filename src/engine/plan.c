@@ -1,0 +1,638 @@
+/*
+ * plan.c - compiling a session into a plan (control thread).
+ *
+ * Order of work: decide who is audible (solo-in-place), sort the buses so
+ * every bus comes after everything that feeds it, build one strip per
+ * track, bus and the master, split each track's clips into voices that
+ * never overlap (crossfades need two voices), compute the routing matrices,
+ * copy the automation, then allocate and touch every audio buffer at once.
+ */
+#include "engine/plan_internal.h"
+#include "engine/route.h"
+#include "session/routing.h"
+#include "session/session_xml.h"
+#include "base/strutil.h"
+#include "dsp/gain.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+plan_options_default(struct plan_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->max_block_frames = 1024;
+	o->output_format = CHAN_FORMAT_COUNT;
+	o->downmix_centre_db = -3.0;
+	o->downmix_surround_db = -3.0;
+	o->downmix_lfe = false;
+	o->stream_ring_seconds = 2.0;
+	o->stream_quality = STREAM_QUALITY_BEST;
+}
+
+/* ---- solo-in-place ------------------------------------------------------ */
+
+/* True when strip `from` (track or bus) feeds bus `to`, directly or not. */
+static bool
+feeds(const struct session *s, const struct strip *from, struct id to)
+{
+	if (from->output.num != 0 && routing_bus_reaches(s, from->output, to))
+		return true;
+	for (size_t i = 0; i < from->send_count; i++)
+		if (routing_bus_reaches(s, from->sends[i].bus, to))
+			return true;
+	return false;
+}
+
+static bool
+any_solo(const struct session *s)
+{
+	for (size_t i = 0; i < s->track_count; i++)
+		if (s->tracks[i].strip.solo)
+			return true;
+	for (size_t i = 0; i < s->bus_count; i++)
+		if (s->buses[i].strip.solo)
+			return true;
+	return false;
+}
+
+/*
+ * Solo-in-place: with anything soloed, a strip is heard when it is soloed,
+ * feeds a soloed bus (its sources must reach it), or is a bus fed by a
+ * soloed strip (so the soloed signal reaches the master).
+ */
+static bool
+audible(const struct session *s, struct id id, const struct strip *st)
+{
+	if (!any_solo(s) || st->solo)
+		return true;
+	for (size_t i = 0; i < s->bus_count; i++)
+		if (s->buses[i].strip.solo && feeds(s, st, s->buses[i].id))
+			return true;
+	if (id.kind != ID_BUS)
+		return false;
+	for (size_t i = 0; i < s->track_count; i++)
+		if (s->tracks[i].strip.solo && feeds(s, &s->tracks[i].strip, id))
+			return true;
+	for (size_t i = 0; i < s->bus_count; i++)
+		if (s->buses[i].strip.solo && s->buses[i].id.num != id.num &&
+		    feeds(s, &s->buses[i].strip, id))
+			return true;
+	return false;
+}
+
+/* ---- lanes -------------------------------------------------------------- */
+
+static int
+lane_copy(struct pl_lane *dst, const struct auto_lane *src)
+{
+	memset(dst, 0, sizeof *dst);
+	if (src == NULL || src->count == 0)
+		return 0;
+	dst->points = malloc(src->count * sizeof *dst->points);
+	if (dst->points == NULL)
+		return ERR_NOMEM;
+	memcpy(dst->points, src->points, src->count * sizeof *dst->points);
+	dst->count = src->count;
+	return 0;
+}
+
+/* ---- voices ------------------------------------------------------------- */
+
+/* Builds the streamer description of clip c on a track of `channels`. */
+static int
+stream_clip_for(const struct session *s, const struct clip *c, int channels,
+    struct stream_clip *out, char **paths)
+{
+	memset(out, 0, sizeof *out);
+	out->start_frames = c->position_frames;
+	out->end_frames = c->position_frames + c->length_frames;
+	out->source_offset_frames = c->source_offset_frames;
+	for (int ch = 0; ch < channels; ch++) {
+		struct id sid = c->channel_map_count > 0 ?
+		    c->channel_map[ch].source : c->source;
+		int sch = c->channel_map_count > 0 ?
+		    c->channel_map[ch].source_channel : c->source_channel + ch;
+		const struct source *src = session_source(s, sid);
+
+		if (src == NULL)
+			return ERR_SEMANTIC;
+		paths[ch] = session_source_resolved_path(s, src);
+		if (paths[ch] == NULL)
+			return ERR_NOMEM;
+		out->inputs[ch].path = paths[ch];
+		out->inputs[ch].source_channel = sch;
+		out->inputs[ch].sample_rate_hz = src->sample_rate_hz;
+	}
+	return 0;
+}
+
+static void
+pl_clip_from(struct pl_clip *pc, const struct clip *c)
+{
+	pc->start = c->position_frames;
+	pc->end = c->position_frames + c->length_frames;
+	pc->gain_lin = c->mute ? 0.0f : (float)gain_db_to_lin(c->gain_db);
+	pc->fade_in_frames = c->fade_in.length_frames;
+	pc->fade_out_frames = c->fade_out.length_frames;
+	pc->fade_in_shape = c->fade_in.shape;
+	pc->fade_out_shape = c->fade_out.shape;
+}
+
+/*
+ * Splits a track's clips (sorted by position) into voices: each clip goes
+ * to the first voice whose last clip has ended, so overlapping clips (a
+ * crossfade) land on different voices and each voice is a plain sequence.
+ */
+static int
+build_voices(struct plan *p, const struct session *s, const struct track *t,
+    struct pl_strip *st)
+{
+	size_t n = t->clip_count, nv = 0;
+	size_t *voice_of;
+	int64_t *voice_end;
+	int rc = 0;
+
+	if (n == 0)
+		return 0;
+	voice_of = malloc(n * sizeof *voice_of);
+	voice_end = malloc(n * sizeof *voice_end);
+	if (voice_of == NULL || voice_end == NULL) {
+		rc = ERR_NOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct clip *c = &t->clips[i];
+		size_t v;
+
+		for (v = 0; v < nv && voice_end[v] > c->position_frames; v++)
+			;
+		if (v == nv)
+			nv++;
+		voice_of[i] = v;
+		voice_end[v] = c->position_frames + c->length_frames;
+	}
+	st->voices = calloc(nv, sizeof *st->voices);
+	if (st->voices == NULL) {
+		rc = ERR_NOMEM;
+		goto out;
+	}
+	st->voice_count = nv;
+	for (size_t v = 0; v < nv && rc == 0; v++) {
+		struct pl_voice *pv = &st->voices[v];
+		struct stream_clip *sc;
+		char **paths;
+		size_t k = 0, count = 0;
+
+		for (size_t i = 0; i < n; i++)
+			count += voice_of[i] == v;
+		pv->channels = st->channels;
+		pv->clips = calloc(count, sizeof *pv->clips);
+		sc = calloc(count, sizeof *sc);
+		paths = calloc(count * (size_t)st->channels, sizeof *paths);
+		if (pv->clips == NULL || sc == NULL || paths == NULL)
+			rc = ERR_NOMEM;
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			if (voice_of[i] != v)
+				continue;
+			pl_clip_from(&pv->clips[k], &t->clips[i]);
+			rc = lane_copy(&pv->clips[k].gain_lane, t->clips[i].gain_lane);
+			if (rc == 0)
+				rc = stream_clip_for(s, &t->clips[i], st->channels,
+				    &sc[k], paths + k * (size_t)st->channels);
+			k++;
+		}
+		pv->clip_count = k;
+		if (rc == 0)
+			rc = streamer_add_voice(p->streamer, st->channels, sc, k,
+			    &pv->stream);
+		for (size_t i = 0; paths != NULL && i < count * (size_t)st->channels; i++)
+			free(paths[i]);
+		free(paths);
+		free(sc);
+	}
+out:
+	free(voice_of);
+	free(voice_end);
+	return rc;
+}
+
+/* ---- strips and routes -------------------------------------------------- */
+
+static int
+strip_common(struct plan *p, struct pl_strip *ps, const struct strip *st,
+    struct id id, bool heard, struct diag *d)
+{
+	ps->id = id;
+	ps->format = st->format;
+	ps->channels = chan_format_channels(st->format);
+	ps->gain_db = st->gain_db;
+	ps->mute = st->mute || !heard;
+	ps->pan = st->pan;
+	if ((ps->name = str_dup(st->name ? st->name : "")) == NULL)
+		return ERR_NOMEM;
+	if (lane_copy(&ps->volume, strip_lane(st, AUTO_VOLUME, (struct id){ ID_BUS, 0 })) ||
+	    lane_copy(&ps->mute_lane, strip_lane(st, AUTO_MUTE, (struct id){ ID_BUS, 0 })) ||
+	    lane_copy(&ps->pan_x, strip_lane(st, AUTO_PAN, (struct id){ ID_BUS, 0 })) ||
+	    lane_copy(&ps->pan_y, strip_lane(st, AUTO_PAN_FB, (struct id){ ID_BUS, 0 })))
+		return ERR_NOMEM;
+	return inserts_compile(st->inserts, st->insert_count, ps->channels,
+	    p->sample_rate_hz, &ps->inserts, &ps->insert_count, d);
+}
+
+static struct pl_strip *
+strip_for_bus(struct plan *p, struct id bus)
+{
+	if (bus.num == 0)
+		return p->master;
+	for (size_t i = 0; i < p->strip_count; i++)
+		if (p->strips[i].kind == PL_BUS && p->strips[i].id.num == bus.num)
+			return &p->strips[i];
+	return NULL;
+}
+
+static int
+routes_for(struct plan *p, const struct strip *st, struct pl_strip *ps)
+{
+	ps->out.dest = strip_for_bus(p, st->output);
+	ps->out.level_lin = 1.0f;
+	ps->out.follows_pan = true;
+	route_matrix(ps->format, ps->out.dest->format, &ps->pan, ps->out.matrix);
+	if (st->send_count == 0)
+		return 0;
+	ps->sends = calloc(st->send_count, sizeof *ps->sends);
+	if (ps->sends == NULL)
+		return ERR_NOMEM;
+	ps->send_count = st->send_count;
+	for (size_t i = 0; i < st->send_count; i++) {
+		const struct send *sd = &st->sends[i];
+		struct pl_route *r = &ps->sends[i];
+
+		r->dest = strip_for_bus(p, sd->bus);
+		if (r->dest == NULL)
+			return ERR_SEMANTIC;
+		r->is_send = true;
+		r->pre_fader = sd->pre_fader;
+		r->follows_pan = true;
+		r->level_lin = sd->mute ? 0.0f : (float)gain_db_to_lin(sd->level_db);
+		route_matrix(ps->format, r->dest->format, &ps->pan, r->matrix);
+		if (lane_copy(&r->level_lane, strip_lane(st, AUTO_SEND_LEVEL, sd->bus)))
+			return ERR_NOMEM;
+	}
+	return 0;
+}
+
+/*
+ * Buses in signal order: Kahn's algorithm over bus -> bus edges (outputs
+ * and sends). Writes bus indexes into order; ERR_SEMANTIC on a loop.
+ */
+static int
+sort_buses(const struct session *s, size_t *order)
+{
+	size_t n = s->bus_count, done = 0;
+	bool *placed = calloc(n ? n : 1, sizeof *placed);
+
+	if (placed == NULL)
+		return ERR_NOMEM;
+	while (done < n) {
+		bool progress = false;
+
+		for (size_t i = 0; i < n; i++) {
+			bool ready = true;
+
+			if (placed[i])
+				continue;
+			/* every unplaced bus that feeds i must come first */
+			for (size_t j = 0; j < n && ready; j++) {
+				const struct strip *sj = &s->buses[j].strip;
+
+				if (j == i || placed[j])
+					continue;
+				if (sj->output.num == s->buses[i].id.num)
+					ready = false;
+				for (size_t k = 0; k < sj->send_count && ready; k++)
+					if (sj->sends[k].bus.num == s->buses[i].id.num)
+						ready = false;
+			}
+			if (ready) {
+				placed[i] = true;
+				order[done++] = i;
+				progress = true;
+			}
+		}
+		if (!progress) {
+			free(placed);
+			return ERR_SEMANTIC;
+		}
+	}
+	free(placed);
+	return 0;
+}
+
+/* ---- buffers ------------------------------------------------------------ */
+
+static int
+allocate_buffers(struct plan *p)
+{
+	size_t planes = PLAN_MAX_CHANNELS + (size_t)p->out_channels, k = 0;
+	size_t bytes;
+	float *arena;
+
+	for (size_t i = 0; i < p->strip_count; i++)
+		planes += (size_t)p->strips[i].channels;
+	planes += 1;   /* env */
+	for (int i = 0; i < p->stem_count; i++)
+		planes += p->stem_fold[i] != NULL ? (size_t)p->out_channels : 0;
+	bytes = planes * (size_t)p->max_block * sizeof(float);
+	arena = aligned_alloc(64, (bytes + 63) / 64 * 64);
+	if (arena == NULL)
+		return ERR_NOMEM;
+	memset(arena, 0, bytes);   /* touch every page now, not on the RT thread */
+	p->arena = arena;
+#define NEXT() (arena + (k++) * (size_t)p->max_block)
+	for (int c = 0; c < PLAN_MAX_CHANNELS; c++)
+		p->scratch[c] = NEXT();
+	p->env = NEXT();
+	for (size_t i = 0; i < p->strip_count; i++)
+		for (int c = 0; c < p->strips[i].channels; c++)
+			p->strips[i].buf[c] = NEXT();
+	for (int c = 0; c < p->out_channels; c++)
+		p->out[c] = p->fold ? NEXT() : p->master->buf[c];
+	for (int i = 0; i < p->stem_count; i++)
+		for (int c = 0; c < PLAN_MAX_CHANNELS; c++) {
+			bool folded = p->stem_fold[i] != NULL;
+
+			if (c >= (folded ? p->out_channels : p->stems[i]->channels))
+				p->stem_out[i][c] = NULL;
+			else
+				p->stem_out[i][c] = folded ? NEXT() : p->stems[i]->buf[c];
+		}
+#undef NEXT
+	return 0;
+}
+
+/* ---- compile ------------------------------------------------------------ */
+
+int
+plan_compile(const struct session *s, const struct plan_options *opt,
+    struct plan **out, struct diag *d)
+{
+	struct stream_config scfg;
+	struct plan *p;
+	size_t *order = NULL, k = 0;
+	int rc;
+
+	diag_clear(d);
+	if (opt->max_block_frames < 1 || opt->max_block_frames > 1 << 20)
+		return diag_set(d, ERR_INVALID, NULL, 0, "block size out of range");
+	p = calloc(1, sizeof *p);
+	if (p == NULL)
+		return diag_set(d, ERR_NOMEM, NULL, 0, "out of memory");
+	p->sample_rate_hz = s->sample_rate_hz;
+	p->max_block = opt->max_block_frames;
+	p->position = s->timecode.start_frames;
+
+	scfg.sample_rate_hz = s->sample_rate_hz;
+	scfg.ring_seconds = opt->stream_ring_seconds;
+	scfg.quality = opt->stream_quality;
+	rc = streamer_create(&scfg, &p->streamer);
+	if (rc != 0)
+		goto fail;
+
+	p->strip_count = s->track_count + s->bus_count + 1;
+	p->strips = calloc(p->strip_count, sizeof *p->strips);
+	order = malloc((s->bus_count ? s->bus_count : 1) * sizeof *order);
+	if (p->strips == NULL || order == NULL) {
+		rc = ERR_NOMEM;
+		goto fail;
+	}
+	if ((rc = sort_buses(s, order)) != 0) {
+		diag_set(d, rc, NULL, 0, "the buses form a routing loop");
+		goto fail;
+	}
+
+	/* strips: tracks, buses in signal order, master last */
+	for (size_t i = 0; i < s->track_count; i++, k++) {
+		const struct track *t = &s->tracks[i];
+
+		p->strips[k].kind = PL_TRACK;
+		if ((rc = strip_common(p, &p->strips[k], &t->strip, t->id,
+		    audible(s, t->id, &t->strip), d)) != 0)
+			goto fail;
+	}
+	for (size_t i = 0; i < s->bus_count; i++, k++) {
+		const struct bus *b = &s->buses[order[i]];
+
+		p->strips[k].kind = PL_BUS;
+		p->strips[k].is_stem = b->kind == BUS_STEM;
+		if ((rc = strip_common(p, &p->strips[k], &b->strip, b->id,
+		    audible(s, b->id, &b->strip), d)) != 0)
+			goto fail;
+	}
+	p->master = &p->strips[k];
+	p->master->kind = PL_MASTER;
+	p->master->id = (struct id){ ID_BUS, 0 };
+	p->master->format = s->master.format;
+	p->master->channels = chan_format_channels(s->master.format);
+	p->master->gain_db = s->master.gain_db;
+	if ((p->master->name = str_dup("master")) == NULL) {
+		rc = ERR_NOMEM;
+		goto fail;
+	}
+
+	/* routes and voices */
+	for (size_t i = 0; i < s->track_count; i++) {
+		if ((rc = routes_for(p, &s->tracks[i].strip, &p->strips[i])) != 0 ||
+		    (rc = build_voices(p, s, &s->tracks[i], &p->strips[i])) != 0)
+			goto fail;
+	}
+	for (size_t i = 0; i < s->bus_count; i++) {
+		struct pl_strip *ps = &p->strips[s->track_count + i];
+
+		if ((rc = routes_for(p, &session_bus(s, ps->id)->strip, ps)) != 0)
+			goto fail;
+	}
+
+	/* output and stems */
+	p->out_format = opt->output_format < CHAN_FORMAT_COUNT ?
+	    opt->output_format : s->master.format;
+	p->out_channels = chan_format_channels(p->out_format);
+	p->fold = p->out_format != s->master.format;
+	if (p->fold)
+		fold_matrix(s->master.format, p->out_format, opt->downmix_centre_db,
+		    opt->downmix_surround_db, opt->downmix_lfe, p->fold_matrix);
+	for (size_t i = 0; i < p->strip_count; i++)
+		p->stem_count += p->strips[i].is_stem;
+	if (p->stem_count > 0) {
+		p->stems = calloc((size_t)p->stem_count, sizeof *p->stems);
+		p->stem_out = calloc((size_t)p->stem_count, sizeof *p->stem_out);
+		p->stem_fold = calloc((size_t)p->stem_count, sizeof *p->stem_fold);
+		if (p->stems == NULL || p->stem_out == NULL || p->stem_fold == NULL) {
+			rc = ERR_NOMEM;
+			goto fail;
+		}
+		/* session order, not signal order, so stem files are predictable */
+		int n = 0;
+		for (size_t b = 0; b < s->bus_count; b++)
+			for (size_t i = 0; i < p->strip_count; i++)
+				if (p->strips[i].is_stem &&
+				    p->strips[i].id.num == s->buses[b].id.num)
+					p->stems[n++] = &p->strips[i];
+		/* a stem wider than the output is folded down like the master */
+		for (int i = 0; i < n; i++) {
+			if (p->stems[i]->channels <= p->out_channels)
+				continue;
+			p->stem_fold[i] = malloc(sizeof *p->stem_fold[i]);
+			if (p->stem_fold[i] == NULL) {
+				rc = ERR_NOMEM;
+				goto fail;
+			}
+			fold_matrix(p->stems[i]->format, p->out_format,
+			    opt->downmix_centre_db, opt->downmix_surround_db,
+			    opt->downmix_lfe, p->stem_fold[i]->m);
+		}
+	}
+	if ((rc = allocate_buffers(p)) != 0)
+		goto fail;
+	free(order);
+	plan_locate(p, s->timecode.start_frames);
+	*out = p;
+	return 0;
+fail:
+	free(order);
+	plan_destroy(p);
+	if (d != NULL && d->message[0] == '\0')
+		diag_set(d, rc, NULL, 0, "%s", rc == ERR_SEMANTIC ?
+		    "the session's routing or clips do not resolve" : err_string(rc));
+	return rc;
+}
+
+static void
+lane_free(struct pl_lane *l)
+{
+	free(l->points);
+}
+
+void
+plan_destroy(struct plan *p)
+{
+	if (p == NULL)
+		return;
+	streamer_destroy(p->streamer);
+	for (size_t i = 0; i < p->strip_count; i++) {
+		struct pl_strip *ps = &p->strips[i];
+
+		for (size_t v = 0; v < ps->voice_count; v++) {
+			for (size_t c = 0; c < ps->voices[v].clip_count; c++)
+				lane_free(&ps->voices[v].clips[c].gain_lane);
+			free(ps->voices[v].clips);
+		}
+		free(ps->voices);
+		inserts_free(ps->inserts, ps->insert_count);
+		lane_free(&ps->volume);
+		lane_free(&ps->mute_lane);
+		lane_free(&ps->pan_x);
+		lane_free(&ps->pan_y);
+		for (size_t r = 0; r < ps->send_count; r++)
+			lane_free(&ps->sends[r].level_lane);
+		free(ps->sends);
+		free(ps->name);
+	}
+	free(p->strips);
+	for (int i = 0; p->stem_fold != NULL && i < p->stem_count; i++)
+		free(p->stem_fold[i]);
+	free(p->stem_fold);
+	free(p->stems);
+	free(p->stem_out);
+	free(p->arena);
+	free(p);
+}
+
+/* ---- accessors ---------------------------------------------------------- */
+
+struct streamer *plan_streamer(struct plan *p) { return p->streamer; }
+int64_t plan_position(const struct plan *p) { return p->position; }
+int plan_output_channels(const struct plan *p) { return p->out_channels; }
+enum chan_format plan_output_format(const struct plan *p) { return p->out_format; }
+
+const float *const *
+plan_output(const struct plan *p)
+{
+	return (const float *const *)p->out;
+}
+
+int plan_stem_count(const struct plan *p) { return p->stem_count; }
+struct id plan_stem_id(const struct plan *p, int i) { return p->stems[i]->id; }
+const char *plan_stem_name(const struct plan *p, int i) { return p->stems[i]->name; }
+
+int
+plan_stem_channels(const struct plan *p, int i)
+{
+	return p->stem_fold[i] != NULL ? p->out_channels : p->stems[i]->channels;
+}
+
+enum chan_format
+plan_stem_format(const struct plan *p, int i)
+{
+	return p->stem_fold[i] != NULL ? p->out_format : p->stems[i]->format;
+}
+
+const float *const *
+plan_stem_output(const struct plan *p, int i)
+{
+	return (const float *const *)p->stem_out[i];
+}
+
+static void
+seek_strip(struct pl_strip *ps, int64_t pos)
+{
+	pl_lane_seek(&ps->volume, pos);
+	pl_lane_seek(&ps->mute_lane, pos);
+	pl_lane_seek(&ps->pan_x, pos);
+	pl_lane_seek(&ps->pan_y, pos);
+	for (size_t r = 0; r < ps->send_count; r++) {
+		pl_lane_seek(&ps->sends[r].level_lane, pos);
+		ps->sends[r].last_valid = false;
+	}
+	ps->out.last_valid = false;
+	ps->last_gain_valid = false;
+	for (size_t v = 0; v < ps->voice_count; v++) {
+		struct pl_voice *pv = &ps->voices[v];
+
+		pv->cursor = 0;
+		while (pv->cursor < pv->clip_count && pv->clips[pv->cursor].end <= pos)
+			pv->cursor++;
+	}
+	inserts_reset(ps->inserts, ps->insert_count);
+}
+
+void
+plan_locate(struct plan *p, int64_t position_frames)
+{
+	p->position = position_frames;
+	for (size_t i = 0; i < p->strip_count; i++)
+		seek_strip(&p->strips[i], position_frames);
+	streamer_locate(p->streamer, position_frames);
+}
+
+int
+plan_meter(const struct plan *p, struct id id, float *peak, float *rms,
+    int max_channels)
+{
+	for (size_t i = 0; i < p->strip_count; i++) {
+		const struct pl_strip *ps = &p->strips[i];
+		int n;
+
+		if (ps->id.kind != id.kind || ps->id.num != id.num)
+			continue;
+		n = ps->channels < max_channels ? ps->channels : max_channels;
+		for (int c = 0; c < n; c++) {
+			peak[c] = ps->peak[c];
+			rms[c] = ps->meter_frames > 0 ? sqrtf(ps->sum_sq[c] /
+			    (float)ps->meter_frames) : 0.0f;
+		}
+		return n;
+	}
+	return 0;
+}

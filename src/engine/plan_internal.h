@@ -1,0 +1,130 @@
+/*
+ * plan_internal.h - the compiled plan as plan.c builds it and process.c runs
+ * it. Only the engine includes this; everyone else sees plan.h.
+ *
+ * Ownership: the plan owns every array below (freed by plan_destroy).
+ * Threads: compile/destroy on the control thread; process_run reads the
+ * static parts and updates the "run state" fields (cursors, ramps, meters)
+ * on the render thread only.
+ */
+#ifndef DUBSTAGE_ENGINE_PLAN_INTERNAL_H
+#define DUBSTAGE_ENGINE_PLAN_INTERNAL_H
+
+#include "engine/plan.h"
+#include "engine/inserts.h"
+
+/* An automation lane: sorted points (owned), plus the render cursor. */
+struct pl_lane {
+	struct auto_point *points;
+	size_t count;
+	size_t cursor;          /* run state: first point with frame > last eval */
+};
+
+struct pl_clip {
+	int64_t start, end;             /* timeline frames */
+	float gain_lin;                 /* clip gain, 0 when muted */
+	int64_t fade_in_frames, fade_out_frames;
+	enum fade_shape fade_in_shape, fade_out_shape;
+	struct pl_lane gain_lane;       /* dB, clip-relative frames; count 0 = none */
+};
+
+struct pl_voice {
+	struct stream_voice *stream;    /* owned by the plan's streamer */
+	int channels;
+	struct pl_clip *clips;          /* sorted, not overlapping */
+	size_t clip_count;
+	size_t cursor;                  /* run state */
+};
+
+struct pl_strip;
+
+/* A connection from a strip to a bus or the master: the main output or a
+ * send. The matrix maps the strip's channels to the destination's. */
+struct pl_route {
+	struct pl_strip *dest;
+	bool is_send;
+	bool pre_fader;
+	bool follows_pan;               /* matrix depends on the (automated) pan */
+	float level_lin;                /* static send level (1 for outputs) */
+	struct pl_lane level_lane;      /* send level automation (dB) */
+	float matrix[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS];  /* [in][out] */
+	/* run state: the coefficients at the end of the last segment */
+	float last[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS];
+	bool last_valid;
+};
+
+enum pl_strip_kind { PL_TRACK, PL_BUS, PL_MASTER };
+
+struct pl_strip {
+	enum pl_strip_kind kind;
+	struct id id;
+	char *name;
+	enum chan_format format;
+	int channels;
+	float *buf[PLAN_MAX_CHANNELS];  /* max_block frames each */
+
+	struct pl_voice *voices;
+	size_t voice_count;
+	struct pl_insert *inserts;
+	size_t insert_count;
+
+	double gain_db;                 /* static fader */
+	struct pl_lane volume;          /* dB */
+	bool mute;                      /* static mute (incl. solo-in-place) */
+	struct pl_lane mute_lane;       /* 0/1 */
+	struct pan pan;                 /* static panner */
+	struct pl_lane pan_x, pan_y;    /* automated panner */
+
+	struct pl_route out;            /* dest NULL for the master */
+	struct pl_route *sends;
+	size_t send_count;
+
+	bool is_stem;
+	float last_gain;                /* run state: fader gain at segment end */
+	bool last_gain_valid;
+
+	/* meters: run state written by the render thread */
+	float peak[PLAN_MAX_CHANNELS];
+	float sum_sq[PLAN_MAX_CHANNELS];
+	int64_t meter_frames;
+};
+
+struct plan {
+	int sample_rate_hz;
+	int max_block;
+	int64_t position;               /* next frame to render */
+
+	struct pl_strip *strips;        /* tracks, buses (signal order), master */
+	size_t strip_count;
+	struct pl_strip *master;
+
+	struct streamer *streamer;
+	float *scratch[PLAN_MAX_CHANNELS];  /* voice read buffers */
+
+	/* output (the master or its fold-down) */
+	enum chan_format out_format;
+	int out_channels;
+	bool fold;                      /* out differs from the master format */
+	float fold_matrix[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS];
+	float *out[PLAN_MAX_CHANNELS];
+
+	/* stems: the stem buses' post-fader signal, folded to the output
+	 * format when they have more channels than it (stem_fold non-NULL) */
+	struct pl_strip **stems;
+	float *(*stem_out)[PLAN_MAX_CHANNELS];
+	struct pl_fold { float m[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS]; } **stem_fold;
+	int stem_count;
+	float *env;                     /* per-frame clip gain envelope */
+
+	void *arena;                    /* one allocation holding all audio buffers */
+};
+
+/* Value of a lane at a frame, moving its cursor (frames must not go
+ * backwards between calls except after lane_rewind). RT-safe. */
+double pl_lane_eval(struct pl_lane *l, int64_t frame);
+/* First breakpoint strictly after frame, or INT64_MAX. RT-safe. */
+int64_t pl_lane_next_point(const struct pl_lane *l, int64_t frame);
+/* Positions the cursor for frame (binary search). RT-safe. */
+void pl_lane_seek(struct pl_lane *l, int64_t frame);
+
+#endif

@@ -1,0 +1,314 @@
+/*
+ * process.c - renders a compiled plan, one block at a time.
+ *
+ * The one function both drivers run (the JACK callback and the offline
+ * bounce). For each block: clear the buses, then for every strip in plan
+ * order (tracks, buses in signal order, master): a track mixes its voices
+ * (clip gain, fades, clip-gain automation applied here); then the insert
+ * chain; then, segment by segment, pre-fader sends, the fader (volume and
+ * mute automation), post-fader sends and the main output through the
+ * panner's matrix; then the meters. Last, the master is folded down when
+ * the output format asks for it.
+ *
+ * Segments: gains change along straight lines between absolute timeline
+ * points: every multiple of PLAN_QUANTUM and every automation breakpoint of
+ * the strip. A segment's gains are evaluated at its two ends and ramped in
+ * between (segmix kernels take the offset into the segment), so a segment
+ * split across two calls renders exactly as one: output does not depend on
+ * the block size. A breakpoint's value is hit exactly at its frame.
+ *
+ * RT contract: nothing here allocates, locks, logs or does I/O.
+ */
+#include "engine/process.h"
+#include "engine/plan_internal.h"
+#include "engine/route.h"
+#include "dsp/fade.h"
+#include "dsp/segmix.h"
+
+#include <math.h>
+#include <string.h>
+
+/* dB to linear in float: cheaper than pow() and plenty for gains. */
+static inline float
+db_to_lin(double db)
+{
+	return db <= -144.0 ? 0.0f : expf((float)db * 0.11512925464970229f);
+}
+
+/* ---- voices: clips into the track buffer -------------------------------- */
+
+/* Applies a clip's gain envelope in place to frames [a, b) of the clip
+ * (clip-relative), held in x[c][0 .. b-a). */
+static void
+clip_envelope(struct pl_clip *cl, float *const *x, int channels, int64_t a,
+    int64_t b, float *env)
+{
+	int n = (int)(b - a);
+	int64_t len = cl->end - cl->start;
+
+	if (cl->gain_lane.count > 0) {
+		/* clip-gain automation: per frame, exact at every frame */
+		for (int i = 0; i < n; i++)
+			env[i] = cl->gain_lin *
+			    db_to_lin(pl_lane_eval(&cl->gain_lane, a + i));
+		for (int c = 0; c < channels; c++)
+			for (int i = 0; i < n; i++)
+				x[c][i] *= env[i];
+	} else if (cl->gain_lin != 1.0f) {
+		for (int c = 0; c < channels; c++)
+			segmix_scale(x[c], n, cl->gain_lin);
+	}
+	if (cl->fade_in_frames > 1 && a < cl->fade_in_frames)
+		fade_apply(x, channels, n, (enum fade_curve)cl->fade_in_shape,
+		    FADE_DIR_IN, a, cl->fade_in_frames);
+	if (cl->fade_out_frames > 1 && b > len - cl->fade_out_frames)
+		fade_apply(x, channels, n, (enum fade_curve)cl->fade_out_shape,
+		    FADE_DIR_OUT, a - (len - cl->fade_out_frames),
+		    cl->fade_out_frames);
+}
+
+/* Mixes a voice's frames [pos, pos+n) into the track buffer; returns
+ * whether any clip sounded. */
+static bool
+render_voice(struct plan *p, struct pl_strip *ps, struct pl_voice *v,
+    int64_t pos, int n)
+{
+	float *x[PLAN_MAX_CHANNELS];
+	int64_t end = pos + n;
+	bool sounded = false;
+
+	stream_voice_read(v->stream, p->scratch, n);
+	while (v->cursor < v->clip_count && v->clips[v->cursor].end <= pos)
+		v->cursor++;
+	for (size_t k = v->cursor; k < v->clip_count; k++) {
+		struct pl_clip *cl = &v->clips[k];
+		int64_t a = cl->start > pos ? cl->start : pos;
+		int64_t b = cl->end < end ? cl->end : end;
+		int off = (int)(a - pos);
+
+		if (cl->start >= end)
+			break;
+		if (a >= b || cl->gain_lin == 0.0f)
+			continue;
+		for (int c = 0; c < v->channels; c++)
+			x[c] = p->scratch[c] + off;
+		clip_envelope(cl, x, v->channels, a - cl->start, b - cl->start,
+		    p->env);
+		for (int c = 0; c < v->channels; c++)
+			segmix_add(ps->buf[c] + off, x[c], (int)(b - a));
+		sounded = true;
+	}
+	return sounded;
+}
+
+/* ---- segments ----------------------------------------------------------- */
+
+/* The segment [*start, *end) around frame f: between the quantum grid and
+ * the strip's automation breakpoints. */
+static void
+segment_at(struct pl_strip *ps, int64_t f, int64_t *start, int64_t *end)
+{
+	int64_t s = f - (f % PLAN_QUANTUM), e = s + PLAN_QUANTUM, t;
+	struct pl_lane *lanes[4] = { &ps->volume, &ps->mute_lane, &ps->pan_x,
+	    &ps->pan_y };
+
+	for (int i = 0; i < 4; i++) {
+		struct pl_lane *l = lanes[i];
+
+		if (l->count == 0)
+			continue;
+		pl_lane_eval(l, f);   /* moves the cursor to f */
+		if (l->cursor > 0 && l->points[l->cursor - 1].frame > s)
+			s = l->points[l->cursor - 1].frame;
+		if ((t = pl_lane_next_point(l, f)) < e)
+			e = t;
+	}
+	for (size_t r = 0; r < ps->send_count; r++) {
+		struct pl_lane *l = &ps->sends[r].level_lane;
+
+		if (l->count == 0)
+			continue;
+		pl_lane_eval(l, f);
+		if (l->cursor > 0 && l->points[l->cursor - 1].frame > s)
+			s = l->points[l->cursor - 1].frame;
+		if ((t = pl_lane_next_point(l, f)) < e)
+			e = t;
+	}
+	*start = s;
+	*end = e;
+}
+
+/* Fader gain (volume automation x mute) at frame f. */
+static float
+fader_gain(struct pl_strip *ps, int64_t f)
+{
+	double db = ps->volume.count > 0 ? pl_lane_eval(&ps->volume, f) : 0.0;
+
+	if (ps->mute)
+		return 0.0f;
+	if (ps->mute_lane.count > 0 && pl_lane_eval(&ps->mute_lane, f) >= 0.5)
+		return 0.0f;
+	return db_to_lin(ps->gain_db + db);
+}
+
+/* A route's coefficient matrix at frame f (panner x level). */
+static void
+route_coefs(struct pl_strip *ps, struct pl_route *r, int64_t f,
+    float m[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS])
+{
+	float level = r->level_lin;
+	int in = ps->channels, out = r->dest->channels;
+
+	if (r->level_lane.count > 0)
+		level *= db_to_lin(pl_lane_eval(&r->level_lane, f));
+	if (r->follows_pan && (ps->pan_x.count > 0 || ps->pan_y.count > 0)) {
+		struct pan pan = ps->pan;
+
+		if (ps->pan_x.count > 0)
+			pan.x = pl_lane_eval(&ps->pan_x, f);
+		if (ps->pan_y.count > 0)
+			pan.y = pl_lane_eval(&ps->pan_y, f);
+		route_matrix(ps->format, r->dest->format, &pan, m);
+	} else {
+		memcpy(m, r->matrix, sizeof r->matrix);
+	}
+	for (int i = 0; i < in; i++)
+		for (int o = 0; o < out; o++)
+			m[i][o] *= level;
+}
+
+/* Mixes frames [off, off+n) of the strip through route r, for a piece of
+ * the segment [s, e) starting at frame f. */
+static void
+route_mix(struct pl_strip *ps, struct pl_route *r, int64_t s, int64_t e,
+    int64_t f, int off, int n)
+{
+	float m0[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS];
+	float m1[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS];
+	float span = (float)(e - s);
+	int in = ps->channels, out = r->dest->channels, k = (int)(f - s);
+	bool moving = r->level_lane.count > 0 || ps->pan_x.count > 0 ||
+	    ps->pan_y.count > 0;
+
+	route_coefs(ps, r, s, m0);
+	if (moving)
+		route_coefs(ps, r, e, m1);
+	for (int i = 0; i < in; i++) {
+		const float *src = ps->buf[i] + off;
+
+		for (int o = 0; o < out; o++) {
+			float *dst = r->dest->buf[o] + off;
+			float c0 = m0[i][o], c1 = moving ? m1[i][o] : c0;
+
+			if (c0 == c1) {
+				if (c0 != 0.0f)
+					segmix_add_scaled(dst, src, n, c0);
+			} else {
+				segmix_add_ramp(dst, src, n, c0, (c1 - c0) / span, k);
+			}
+		}
+	}
+}
+
+/* Sends, fader and main output of one strip over the block. */
+static void
+render_routing(struct pl_strip *ps, int64_t pos, int n)
+{
+	int64_t f = pos, end = pos + n;
+
+	while (f < end) {
+		int64_t s, e, stop;
+		int off = (int)(f - pos), cnt, k;
+		float g0, g1;
+
+		segment_at(ps, f, &s, &e);
+		stop = e < end ? e : end;
+		cnt = (int)(stop - f);
+		k = (int)(f - s);
+		for (size_t r = 0; r < ps->send_count; r++)
+			if (ps->sends[r].pre_fader)
+				route_mix(ps, &ps->sends[r], s, e, f, off, cnt);
+		g0 = fader_gain(ps, s);
+		g1 = fader_gain(ps, e);
+		for (int c = 0; c < ps->channels; c++) {
+			if (g0 == g1)
+				segmix_scale(ps->buf[c] + off, cnt, g0);
+			else
+				segmix_scale_ramp(ps->buf[c] + off, cnt, g0,
+				    (g1 - g0) / (float)(e - s), k);
+		}
+		for (size_t r = 0; r < ps->send_count; r++)
+			if (!ps->sends[r].pre_fader)
+				route_mix(ps, &ps->sends[r], s, e, f, off, cnt);
+		if (ps->out.dest != NULL)
+			route_mix(ps, &ps->out, s, e, f, off, cnt);
+		f = stop;
+	}
+}
+
+static void
+meter(struct pl_strip *ps, int n)
+{
+	for (int c = 0; c < ps->channels; c++) {
+		const float *x = ps->buf[c];
+		float peak = ps->peak[c], sum = 0.0f;
+
+		for (int i = 0; i < n; i++) {
+			float a = fabsf(x[i]);
+
+			peak = a > peak ? a : peak;
+			sum += x[i] * x[i];
+		}
+		ps->peak[c] = peak;
+		ps->sum_sq[c] += sum;
+	}
+	ps->meter_frames += n;
+}
+
+/* out[o] = sum over i of m[i][o] * in[i] (fold-down). */
+static void
+fold(float *const *out, int out_ch, float *const *in, int in_ch,
+    float m[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS], int n)
+{
+	for (int o = 0; o < out_ch; o++) {
+		memset(out[o], 0, (size_t)n * sizeof(float));
+		for (int i = 0; i < in_ch; i++)
+			if (m[i][o] != 0.0f)
+				segmix_add_scaled(out[o], in[i], n, m[i][o]);
+	}
+}
+
+void
+process_run(struct plan *p, int n)
+{
+	int64_t pos = p->position;
+
+	for (size_t i = 0; i < p->strip_count; i++)
+		for (int c = 0; c < p->strips[i].channels; c++)
+			memset(p->strips[i].buf[c], 0, (size_t)n * sizeof(float));
+	for (size_t i = 0; i < p->strip_count; i++) {
+		struct pl_strip *ps = &p->strips[i];
+		bool silent = false;
+
+		if (ps->kind == PL_TRACK) {
+			silent = true;
+			for (size_t v = 0; v < ps->voice_count; v++)
+				silent &= !render_voice(p, ps, &ps->voices[v], pos, n);
+		}
+		inserts_process(ps->inserts, ps->insert_count, ps->buf,
+		    ps->channels, n);
+		/* a silent track without inserts adds nothing anywhere */
+		if (!(silent && ps->insert_count == 0))
+			render_routing(ps, pos, n);
+		meter(ps, n);
+	}
+	if (p->fold) {
+		fold(p->out, p->out_channels, p->master->buf, p->master->channels,
+		    p->fold_matrix, n);
+	}
+	for (int i = 0; i < p->stem_count; i++)
+		if (p->stem_fold[i] != NULL)
+			fold(p->stem_out[i], p->out_channels, p->stems[i]->buf,
+			    p->stems[i]->channels, p->stem_fold[i]->m, n);
+	p->position += n;
+}

@@ -1,0 +1,110 @@
+/*
+ * streamer.h - reads media ahead of the playhead into per-voice rings.
+ *
+ * A voice is one lane of a track's clips that never overlap each other
+ * (a track with crossfades has two or more voices). The streamer thread
+ * turns each voice into a continuous, timeline-aligned stream of frames at
+ * the session rate: source audio (resampled with libsamplerate when the
+ * source has another rate) where a clip plays, zeros elsewhere. Everything
+ * else (clip gain, fades, mute, mixing) is the process function's job, so
+ * what the streamer delivers is the same for a live play and a bounce.
+ *
+ * Threads: create/add/start/locate/destroy on the control thread; one
+ * streamer thread does all file I/O; exactly one consumer (the RT process
+ * thread or the offline bounce loop) calls stream_voice_read, which is
+ * RT-safe. Memory is bounded: each voice has a ring of a fixed length.
+ *
+ * Locate handshake (no locks on the consumer side): the control thread asks
+ * for a new position with streamer_locate(); the consumer acknowledges at
+ * the start of its next cycle with streamer_consumer_sync() and reads no
+ * voice until streamer_ready() says the refill for that position is done.
+ * The streamer resets the rings only after the acknowledgement, so it never
+ * races a read.
+ */
+#ifndef DUBSTAGE_ENGINE_STREAMER_H
+#define DUBSTAGE_ENGINE_STREAMER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/error.h"
+
+#define STREAM_MAX_CHANNELS 16
+
+enum stream_quality {
+	STREAM_QUALITY_BEST,    /* offline: libsamplerate SRC_SINC_BEST_QUALITY */
+	STREAM_QUALITY_MEDIUM,  /* live: SRC_SINC_MEDIUM_QUALITY */
+};
+
+/* One channel of a clip: which file and which of its channels. */
+struct stream_input {
+	const char *path;          /* borrowed until streamer_add_voice returns */
+	int source_channel;        /* 0-based */
+	int sample_rate_hz;        /* the file's rate as the session records it */
+};
+
+/* One clip on a voice: timeline frames [start, end) play source frames from
+ * source_offset on (in the source's own frames). */
+struct stream_clip {
+	int64_t start_frames, end_frames;
+	int64_t source_offset_frames;
+	struct stream_input inputs[STREAM_MAX_CHANNELS];  /* one per voice channel */
+};
+
+struct stream_config {
+	int sample_rate_hz;        /* the session rate */
+	double ring_seconds;       /* how far ahead each voice reads (> 0) */
+	enum stream_quality quality;
+};
+
+struct streamer;
+struct stream_voice;
+
+/* Creates a stopped streamer. 0 or ERR_NOMEM / ERR_INVALID. */
+int streamer_create(const struct stream_config *cfg, struct streamer **out);
+
+/* Adds a voice of `channels` channels with its clips sorted by start and not
+ * overlapping (copied). Only before streamer_start. *out stays valid until
+ * streamer_destroy. */
+int streamer_add_voice(struct streamer *st, int channels,
+    const struct stream_clip *clips, size_t clip_count,
+    struct stream_voice **out);
+
+/* Starts the thread and begins filling from timeline frame position. */
+int streamer_start(struct streamer *st, int64_t position_frames);
+
+/* Stops the thread and frees everything (NULL is a no-op). */
+void streamer_destroy(struct streamer *st);
+
+/* Control thread: move the stream to position (see the handshake above). */
+void streamer_locate(struct streamer *st, int64_t position_frames);
+
+/* Consumer, at the start of each cycle: acknowledges a pending locate.
+ * RT-safe. */
+void streamer_consumer_sync(struct streamer *st);
+
+/* Consumer: true when every voice is filled for the current locate target
+ * and reading may go on. RT-safe. */
+bool streamer_ready(const struct streamer *st);
+
+/*
+ * Consumer: copies `frames` frames of the voice into planar out[channel]
+ * and returns how many were available; missing frames are zero-filled and
+ * counted as an underrun. RT-safe.
+ */
+int stream_voice_read(struct stream_voice *v, float *const *out, int frames);
+
+/* Frames the consumer could read from every voice right now (the minimum).
+ * RT-safe. */
+int64_t streamer_available_frames(const struct streamer *st);
+
+/* Consumer (offline only): blocks until every voice has at least `frames`
+ * frames or the streamer failed. Returns 0, or the streamer's error. */
+int streamer_wait_available(struct streamer *st, int frames);
+
+/* Problems seen so far: underruns (consumer found a ring short), and the
+ * first I/O error (0 if none) with its message. Any thread. */
+uint64_t streamer_underruns(const struct streamer *st);
+int streamer_error(const struct streamer *st, struct diag *d);
+
+#endif

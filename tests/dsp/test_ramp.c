@@ -1,0 +1,179 @@
+/*
+ * test_ramp.c - the gain kernels against plain scalar loops, bit for bit,
+ * for lengths around the vector chunk size and unaligned buffers.
+ */
+#include "test.h"
+
+#include "dsp/ramp.h"
+
+#define MAXN 1100
+
+static const int lengths[] = { 1, 2, 7, 8, 9, 15, 16, 17, 63, 64, 65, 256,
+	257, 1031 };
+#define NLEN ((int)(sizeof lengths / sizeof lengths[0]))
+
+static void
+fill(float *x, int n, unsigned seed)
+{
+	for (int i = 0; i < n; i++) {
+		seed = seed * 1664525u + 1013904223u;
+		x[i] = (float)((double)(seed >> 8) / 8388608.0 - 1.0);
+	}
+}
+
+/* The scalar definitions the kernels must reproduce exactly. */
+static float
+ref_gain(int i, int n, float g0, float g1)
+{
+	float step = (g1 - g0) / (float)n;
+
+	return g0 + step * (float)i;
+}
+
+static int
+same(const float *a, const float *b, int n)
+{
+	return memcmp(a, b, (size_t)n * sizeof *a) == 0;
+}
+
+static void
+test_apply_matches_reference(void)
+{
+	static float x[MAXN + 1], ref[MAXN + 1];
+
+	for (int l = 0; l < NLEN; l++) {
+		int n = lengths[l];
+
+		/* offset 1: an unaligned start */
+		fill(x, n + 1, (unsigned)n);
+		memcpy(ref, x, sizeof x);
+		ramp_apply(x + 1, n, 0.25f, 1.5f);
+		for (int i = 0; i < n; i++)
+			ref[1 + i] *= ref_gain(i, n, 0.25f, 1.5f);
+		CHECK(same(x, ref, n + 1));
+	}
+}
+
+static void
+test_ramp_endpoints(void)
+{
+	float x[100];
+	int n = 100;
+
+	for (int i = 0; i < n; i++)
+		x[i] = 1.0f;
+	ramp_apply(x, n, 0.5f, 1.0f);
+	/* g0 exactly at sample 0 */
+	CHECK(x[0] == 0.5f);
+	/* last sample is one step short of g1: g0 + (g1-g0)(n-1)/n */
+	CHECK_NEAR(x[n - 1], 0.5 + 0.5 * 99.0 / 100.0, 1e-7);
+	CHECK(x[n - 1] < 1.0f);
+	/* monotonic, constant step */
+	for (int i = 1; i < n; i++)
+		CHECK_NEAR(x[i] - x[i - 1], 0.005, 1e-6);
+
+	/* Two chained blocks form one straight line from 0 to 1 over 2n. */
+	float a[64], b[64];
+
+	for (int i = 0; i < 64; i++)
+		a[i] = b[i] = 1.0f;
+	ramp_apply(a, 64, 0.0f, 0.5f);
+	ramp_apply(b, 64, 0.5f, 1.0f);
+	CHECK(a[0] == 0.0f);
+	CHECK(b[0] == 0.5f);
+	for (int i = 0; i < 64; i++) {
+		CHECK_NEAR(a[i], i / 128.0, 1e-7);
+		CHECK_NEAR(b[i], (64 + i) / 128.0, 1e-7);
+	}
+
+	/* A falling ramp and a constant "ramp" */
+	float c[10];
+
+	for (int i = 0; i < 10; i++)
+		c[i] = 2.0f;
+	ramp_apply(c, 10, 1.0f, 0.0f);
+	CHECK(c[0] == 2.0f);
+	CHECK_NEAR(c[9], 0.2, 1e-6);
+	for (int i = 0; i < 10; i++)
+		c[i] = 2.0f;
+	ramp_apply(c, 10, 0.75f, 0.75f);
+	for (int i = 0; i < 10; i++)
+		CHECK(c[i] == 1.5f);
+}
+
+static void
+test_copy_mix_match_reference(void)
+{
+	static float in[MAXN + 1], out[MAXN + 1], ref[MAXN + 1];
+
+	for (int l = 0; l < NLEN; l++) {
+		int n = lengths[l];
+
+		fill(in, n + 1, 7u + (unsigned)n);
+		fill(out, n + 1, 99u + (unsigned)n);
+		memcpy(ref, out, sizeof out);
+		ramp_mix(out + 1, in, n, 1.0f, -0.5f);
+		for (int i = 0; i < n; i++)
+			ref[1 + i] += in[i] * ref_gain(i, n, 1.0f, -0.5f);
+		CHECK(same(out, ref, n + 1));
+
+		ramp_copy(out, in + 1, n, 0.1f, 0.9f);
+		for (int i = 0; i < n; i++)
+			ref[i] = in[1 + i] * ref_gain(i, n, 0.1f, 0.9f);
+		CHECK(same(out, ref, n));
+
+		fill(out, n, 5u);
+		memcpy(ref, out, sizeof out);
+		ramp_mix_gain(out, in, n, 0.3f);
+		for (int i = 0; i < n; i++)
+			ref[i] += in[i] * 0.3f;
+		CHECK(same(out, ref, n));
+
+		ramp_mix_unity(out, in, n);
+		for (int i = 0; i < n; i++)
+			ref[i] += in[i];
+		CHECK(same(out, ref, n));
+
+		ramp_copy_gain(out, in, n, -2.0f);
+		for (int i = 0; i < n; i++)
+			ref[i] = in[i] * -2.0f;
+		CHECK(same(out, ref, n));
+
+		ramp_apply_gain(out, n, 0.5f);
+		for (int i = 0; i < n; i++)
+			ref[i] *= 0.5f;
+		CHECK(same(out, ref, n));
+
+		ramp_apply_curve(out, in + 1, n);
+		for (int i = 0; i < n; i++)
+			ref[i] *= in[1 + i];
+		CHECK(same(out, ref, n));
+	}
+}
+
+static void
+test_zero_length(void)
+{
+	float x[4] = { 1, 2, 3, 4 }, y[4] = { 5, 6, 7, 8 };
+
+	ramp_apply(x, 0, 0.0f, 1.0f);
+	ramp_mix(x, y, 0, 0.0f, 1.0f);
+	ramp_copy(x, y, 0, 0.0f, 1.0f);
+	ramp_apply(x, -3, 0.0f, 1.0f);
+	ramp_mix_unity(x, y, 0);
+	CHECK(x[0] == 1.0f && x[3] == 4.0f);
+	/* n = 1: the single sample gets g0 */
+	ramp_apply(x, 1, 0.5f, 1.0f);
+	CHECK(x[0] == 0.5f);
+	CHECK(x[1] == 2.0f);
+}
+
+int
+main(void)
+{
+	test_apply_matches_reference();
+	test_ramp_endpoints();
+	test_copy_mix_match_reference();
+	test_zero_length();
+	return test_report();
+}
