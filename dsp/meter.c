@@ -109,6 +109,9 @@ meter_process(struct meter *m, const float *const *ch, int channels,
 		if (m->ms[c] < MS_FLOOR)
 			m->ms[c] = 0.0;
 
+		/* An over shows for its hold, then metering starts afresh. */
+		if (isinf(m->peak[c]) && m->hold_left[c] <= 0.0)
+			m->peak[c] = 0.0f;
 		if (peak >= m->peak[c]) {
 			m->peak[c] = peak;
 			m->hold_left[c] = m->hold_frames;

@@ -17,8 +17,9 @@
  *             work stays a vectorisable sum. RMS is not weighted or
  *             offset: a full-scale sine reads -3.01 dBFS RMS, 0 dBFS peak.
  *
- * A NaN or infinite sample makes peak and peak max +INFINITY (shown as an
- * over) and leaves the RMS average of that block out. Values fall to exactly
+ * A NaN or infinite sample makes peak max +INFINITY (until reset) and peak
+ * +INFINITY for that block and its hold (shown as an over), and leaves that
+ * block out of the RMS average. Values fall to exactly
  * 0 below -200 dB (no denormals).
  *
  * Threads: meter_process runs on the RT thread; the getters read the same

@@ -73,9 +73,22 @@ test_tmpdir(void)
 {
 	const char *d = getenv("TEST_TMPDIR");
 
+	static char made[4096];
+
 	if (d == NULL || *d == '\0')
 		d = "/tmp/dubstage-test";
-	mkdir(d, 0777);
+	if (strcmp(made, d) != 0) {
+		/* mkdir -p: CTest gives a path whose parents may not exist */
+		snprintf(made, sizeof made, "%s", d);
+		for (char *p = made + 1; *p != '\0'; p++) {
+			if (*p != '/')
+				continue;
+			*p = '\0';
+			mkdir(made, 0777);
+			*p = '/';
+		}
+		mkdir(made, 0777);
+	}
 	return d;
 }
 

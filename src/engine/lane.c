@@ -59,3 +59,15 @@ pl_lane_next_point(const struct pl_lane *l, int64_t frame)
 		c++;
 	return c < l->count ? l->points[c].frame : INT64_MAX;
 }
+
+double
+pl_lane_eval_left(struct pl_lane *l, int64_t frame)
+{
+	double v = pl_lane_eval(l, frame - 1);
+	size_t c = l->cursor;   /* first point after frame - 1 */
+
+	/* continuous unless a held (step) value ends exactly here */
+	if (c > 0 && c < l->count && l->points[c - 1].interp == INTERP_STEP)
+		return v;
+	return pl_lane_eval(l, frame);
+}

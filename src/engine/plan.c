@@ -12,6 +12,7 @@
 #include "session/routing.h"
 #include "session/session_xml.h"
 #include "base/strutil.h"
+#include "dsp/downmix.h"
 #include "dsp/gain.h"
 
 #include <math.h>
@@ -24,8 +25,8 @@ plan_options_default(struct plan_options *o)
 	memset(o, 0, sizeof *o);
 	o->max_block_frames = 1024;
 	o->output_format = CHAN_FORMAT_COUNT;
-	o->downmix_centre_db = -3.0;
-	o->downmix_surround_db = -3.0;
+	o->downmix_centre_db = DOWNMIX_MINUS_3DB;
+	o->downmix_surround_db = DOWNMIX_MINUS_3DB;
 	o->downmix_lfe = false;
 	o->stream_ring_seconds = 2.0;
 	o->stream_quality = STREAM_QUALITY_BEST;

@@ -31,14 +31,14 @@ struct plan_options {
 	int max_block_frames;       /* largest process_run call (> 0) */
 	enum chan_format output_format;  /* fold-down target; >= CHAN_FORMAT_COUNT
 	                                    = the session's master format */
-	double downmix_centre_db;   /* BS.775 fold-down levels (default -3) */
+	double downmix_centre_db;   /* BS.775 fold-down levels (default -3.01) */
 	double downmix_surround_db;
 	bool downmix_lfe;           /* include the LFE in a fold-down (default no) */
 	double stream_ring_seconds; /* read-ahead per voice */
 	enum stream_quality stream_quality;
 };
 
-/* Fills the defaults (block 1024, session format, -3/-3 dB, LFE dropped,
+/* Fills the defaults (block 1024, session format, -3.01/-3.01 dB, LFE dropped,
  * 2 s read-ahead, best resampling). */
 void plan_options_default(struct plan_options *o);
 

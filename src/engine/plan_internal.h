@@ -122,6 +122,10 @@ struct plan {
 /* Value of a lane at a frame, moving its cursor (frames must not go
  * backwards between calls except after lane_rewind). RT-safe. */
 double pl_lane_eval(struct pl_lane *l, int64_t frame);
+/* The value just before frame (the limit from the left): differs from
+ * pl_lane_eval only where a step (held) value ends at frame. Segment ramps
+ * end on it, so a step jumps exactly at its breakpoint. RT-safe. */
+double pl_lane_eval_left(struct pl_lane *l, int64_t frame);
 /* First breakpoint strictly after frame, or INT64_MAX. RT-safe. */
 int64_t pl_lane_next_point(const struct pl_lane *l, int64_t frame);
 /* Positions the cursor for frame (binary search). RT-safe. */

@@ -138,11 +138,20 @@ segment_at(struct pl_strip *ps, int64_t f, int64_t *start, int64_t *end)
 	*end = e;
 }
 
-/* Fader gain (volume automation x mute) at frame f. */
+/*
+ * Fader gain (volume automation x mute) at frame f; with left, the limit
+ * from the left (a segment's end). Mute is always stepped and ramps over
+ * the segment before its breakpoint (at most PLAN_QUANTUM frames), so a
+ * mute never clicks.
+ */
 static float
-fader_gain(struct pl_strip *ps, int64_t f)
+fader_gain(struct pl_strip *ps, int64_t f, bool left)
 {
-	double db = ps->volume.count > 0 ? pl_lane_eval(&ps->volume, f) : 0.0;
+	double db = 0.0;
+
+	if (ps->volume.count > 0)
+		db = left ? pl_lane_eval_left(&ps->volume, f) :
+		    pl_lane_eval(&ps->volume, f);
 
 	if (ps->mute)
 		return 0.0f;
@@ -151,23 +160,30 @@ fader_gain(struct pl_strip *ps, int64_t f)
 	return db_to_lin(ps->gain_db + db);
 }
 
-/* A route's coefficient matrix at frame f (panner x level). */
+static double
+lane_at(struct pl_lane *l, int64_t f, bool left)
+{
+	return left ? pl_lane_eval_left(l, f) : pl_lane_eval(l, f);
+}
+
+/* A route's coefficient matrix at frame f (panner x level); with left,
+ * the limit from the left. */
 static void
-route_coefs(struct pl_strip *ps, struct pl_route *r, int64_t f,
+route_coefs(struct pl_strip *ps, struct pl_route *r, int64_t f, bool left,
     float m[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS])
 {
 	float level = r->level_lin;
 	int in = ps->channels, out = r->dest->channels;
 
 	if (r->level_lane.count > 0)
-		level *= db_to_lin(pl_lane_eval(&r->level_lane, f));
+		level *= db_to_lin(lane_at(&r->level_lane, f, left));
 	if (r->follows_pan && (ps->pan_x.count > 0 || ps->pan_y.count > 0)) {
 		struct pan pan = ps->pan;
 
 		if (ps->pan_x.count > 0)
-			pan.x = pl_lane_eval(&ps->pan_x, f);
+			pan.x = lane_at(&ps->pan_x, f, left);
 		if (ps->pan_y.count > 0)
-			pan.y = pl_lane_eval(&ps->pan_y, f);
+			pan.y = lane_at(&ps->pan_y, f, left);
 		route_matrix(ps->format, r->dest->format, &pan, m);
 	} else {
 		memcpy(m, r->matrix, sizeof r->matrix);
@@ -190,9 +206,9 @@ route_mix(struct pl_strip *ps, struct pl_route *r, int64_t s, int64_t e,
 	bool moving = r->level_lane.count > 0 || ps->pan_x.count > 0 ||
 	    ps->pan_y.count > 0;
 
-	route_coefs(ps, r, s, m0);
+	route_coefs(ps, r, s, false, m0);
 	if (moving)
-		route_coefs(ps, r, e, m1);
+		route_coefs(ps, r, e, true, m1);
 	for (int i = 0; i < in; i++) {
 		const float *src = ps->buf[i] + off;
 
@@ -228,8 +244,8 @@ render_routing(struct pl_strip *ps, int64_t pos, int n)
 		for (size_t r = 0; r < ps->send_count; r++)
 			if (ps->sends[r].pre_fader)
 				route_mix(ps, &ps->sends[r], s, e, f, off, cnt);
-		g0 = fader_gain(ps, s);
-		g1 = fader_gain(ps, e);
+		g0 = fader_gain(ps, s, false);
+		g1 = fader_gain(ps, e, true);
 		for (int c = 0; c < ps->channels; c++) {
 			if (g0 == g1)
 				segmix_scale(ps->buf[c] + off, cnt, g0);

@@ -686,6 +686,25 @@ test_empty_file(void)
 	CHECK_INT_EQ(info.frames, 0);
 	CHECK_INT_EQ(info.channels, 6);
 	sf_close(sf);
+
+	/* An odd number of audio bytes (5 mono 24-bit frames) in RIFF and RF64:
+	 * the chunk padding passes finish's size checks. */
+	for (int rf64 = 0; rf64 < 2; rf64++) {
+		static const float x[5] = { 0.1f, -0.2f, 0.3f, -0.4f, 0.5f };
+		const float *ptr[1] = { x };
+
+		o = default_options(WAV_LAYOUT_MONO, WAV_PCM24, 5);
+		o.rf64_threshold_bytes = rf64 ? 100 : 0;
+		REQUIRE(wav_out_open(&w, path, &o, &d) == 0);
+		CHECK(wav_out_is_rf64(w) == (rf64 != 0));
+		REQUIRE(wav_out_write(w, ptr, 5, &d) == 0);
+		CHECK_INT_EQ(wav_out_finish(w, &d), 0);
+		memset(&info, 0, sizeof info);
+		sf = sf_open(path, SFM_READ, &info);
+		REQUIRE(sf != NULL);
+		CHECK_INT_EQ(info.frames, 5);
+		sf_close(sf);
+	}
 }
 
 static void

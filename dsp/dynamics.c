@@ -1,0 +1,265 @@
+/*
+ * dynamics.c - compressor / expander / gate. The model is in dynamics.h.
+ *
+ * Per frame the work is: key (abs or square, max over linked channels), one
+ * fast log2, the curve (a few compares), the one-pole, one fast exp2, and a
+ * multiply per channel. No libm per frame.
+ */
+#include "dsp/dynamics.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Level floors (-200 dBFS): silence must not reach log2(0). */
+#define PEAK_FLOOR 1e-10f
+#define POWER_FLOOR 1e-20f
+/* Half of DSP_DB_PER_LOG2: dB per log2 of a power (mean square). */
+#define DB_PER_LOG2_POWER 3.0102999566398120f
+/* Makeup changes glide with this time constant. */
+#define MAKEUP_GLIDE_MS 5.0
+/* A smoothed gain this close to 0 dB is 0 dB (keeps it out of subnormals). */
+#define GAIN_FLOOR_DB 1e-9f
+
+static bool
+in_range(double v, double lo, double hi)
+{
+	return v >= lo && v <= hi; /* false for NaN */
+}
+
+/* exp(-1/(ms * fs / 1000)), 0 for ms == 0. */
+static double
+pole(double ms, double sample_rate_hz)
+{
+	return ms > 0.0 ? exp(-1000.0 / (ms * sample_rate_hz)) : 0.0;
+}
+
+int
+dynamics_design(const struct dynamics_params *p, double sample_rate_hz,
+    struct dynamics_coefs *out)
+{
+	struct dynamics_coefs c;
+	const bool compressor = p->mode == DYNAMICS_COMPRESSOR;
+	const bool gate = p->mode == DYNAMICS_GATE;
+
+	if (!in_range(sample_rate_hz, 8000.0, 768000.0) ||
+	    (p->mode != DYNAMICS_COMPRESSOR && p->mode != DYNAMICS_EXPANDER && !gate) ||
+	    (p->detector != DYNAMICS_PEAK && p->detector != DYNAMICS_RMS) ||
+	    !in_range(p->threshold_db, -144.0, 24.0) ||
+	    !in_range(p->attack_ms, 0.0, 2000.0) ||
+	    !in_range(p->release_ms, 0.0, 10000.0) ||
+	    !in_range(p->makeup_db, -48.0, 48.0))
+		return DSP_ERR_INVALID;
+	if (compressor && !(in_range(p->ratio, 1.0, 1000.0) || p->ratio == INFINITY))
+		return DSP_ERR_INVALID;
+	if (p->mode == DYNAMICS_EXPANDER && !in_range(p->ratio, 1.0, 100.0))
+		return DSP_ERR_INVALID;
+	if (!gate && !in_range(p->knee_db, 0.0, 48.0))
+		return DSP_ERR_INVALID;
+	if (!compressor && !in_range(p->range_db, 0.0, 144.0))
+		return DSP_ERR_INVALID;
+	if (gate && !in_range(p->hold_ms, 0.0, 10000.0))
+		return DSP_ERR_INVALID;
+	if (p->detector == DYNAMICS_RMS && !in_range(p->rms_ms, 0.1, 1000.0))
+		return DSP_ERR_INVALID;
+
+	memset(&c, 0, sizeof c);
+	c.mode = p->mode;
+	c.detector = p->detector;
+	c.link = p->link;
+	c.threshold_db = (float)p->threshold_db;
+	if (!gate) {
+		c.slope = (float)(compressor ? 1.0 / p->ratio - 1.0 : p->ratio - 1.0);
+		if (p->knee_db > 0.0) {
+			c.half_knee_db = (float)(0.5 * p->knee_db);
+			c.knee_scale = (float)(c.slope / (2.0 * p->knee_db));
+		}
+	}
+	c.range_db = compressor ? 0.0f : (float)p->range_db;
+	c.attack_coef = (float)pole(p->attack_ms, sample_rate_hz);
+	c.release_coef = (float)pole(p->release_ms, sample_rate_hz);
+	c.rms_coef = p->detector == DYNAMICS_RMS ?
+	    (float)(1.0 - pole(p->rms_ms, sample_rate_hz)) : 1.0f;
+	c.makeup_db = (float)p->makeup_db;
+	c.makeup_coef = (float)(1.0 - pole(MAKEUP_GLIDE_MS, sample_rate_hz));
+	c.hold_frames = gate ? (int)lround(p->hold_ms * sample_rate_hz / 1000.0) : 0;
+	*out = c;
+	return DSP_OK;
+}
+
+float
+dynamics_curve_gain_db(const struct dynamics_coefs *c, float level_db)
+{
+	const float d = level_db - c->threshold_db; /* dB over the threshold */
+	const float hk = c->half_knee_db;
+	float g;
+
+	switch (c->mode) {
+	case DYNAMICS_COMPRESSOR:
+		if (d <= -hk)
+			return 0.0f;
+		if (d < hk) { /* inside the knee (hk > 0 here) */
+			const float u = d + hk;
+
+			return c->knee_scale * u * u;
+		}
+		return c->slope * d;
+	case DYNAMICS_EXPANDER:
+		if (d >= hk)
+			return 0.0f;
+		if (d > -hk) {
+			const float u = d - hk;
+
+			g = -c->knee_scale * u * u;
+		} else {
+			g = c->slope * d;
+		}
+		return g < -c->range_db ? -c->range_db : g;
+	case DYNAMICS_GATE:
+	default:
+		return d >= 0.0f ? 0.0f : -c->range_db;
+	}
+}
+
+/*
+ * One frame of one unit: key is |x| (peak) or x^2 (RMS), already the max
+ * over linked channels. Returns the smoothed gain in dB, makeup excluded.
+ */
+static inline float
+unit_step(const struct dynamics_coefs *c, struct dynamics_unit *u, float key)
+{
+	float level_db, target, g, coef;
+	bool rising;
+
+	if (c->detector == DYNAMICS_RMS) {
+		float env = u->env + c->rms_coef * (key - u->env);
+
+		/* NaN keys fail the compare and are ignored. */
+		env = env > POWER_FLOOR ? env : (env == env ? 0.0f : u->env);
+		u->env = env;
+		level_db = DB_PER_LOG2_POWER * dsp_fast_log2f(env > POWER_FLOOR ? env : POWER_FLOOR);
+	} else {
+		level_db = DSP_DB_PER_LOG2 * dsp_fast_log2f(key > PEAK_FLOOR ? key : PEAK_FLOOR);
+	}
+	target = dynamics_curve_gain_db(c, level_db);
+
+	if (c->mode == DYNAMICS_GATE) {
+		if (target == 0.0f)
+			u->hold = c->hold_frames;
+		else if (u->hold > 0) {
+			u->hold--;
+			target = 0.0f;
+		}
+	}
+
+	g = u->gain_db;
+	rising = c->mode == DYNAMICS_COMPRESSOR ? target < g : target > g;
+	coef = rising ? c->attack_coef : c->release_coef;
+	g = target + coef * (g - target);
+	if (fabsf(g) < GAIN_FLOOR_DB)
+		g = 0.0f;
+	u->gain_db = g;
+	return g;
+}
+
+static inline float
+key_of(enum dynamics_detector det, float x)
+{
+	return det == DYNAMICS_RMS ? x * x : fabsf(x);
+}
+
+/* Corrupt state (from NaN/inf input that slipped through) starts over. */
+static void
+unit_guard(struct dynamics_unit *u)
+{
+	if (!(fabsf(u->gain_db) <= 1e4f) || !(u->env >= 0.0f && u->env < 1e30f)) {
+		u->gain_db = 0.0f;
+		u->env = 0.0f;
+	}
+}
+
+void
+dynamics_process(struct dynamics *d, float *const *restrict ch, int channels,
+    const float *const *restrict sidechain, int sidechain_channels, int frames)
+{
+	const struct dynamics_coefs *c = &d->co;
+	const float *const *key = sidechain != NULL ? sidechain : (const float *const *)ch;
+	const int keys = sidechain != NULL ? sidechain_channels : channels;
+	const float mk_target = c->makeup_db, mk_coef = c->makeup_coef;
+	const float mk_start = d->makeup_db;
+	float mk = mk_start, peak = 0.0f, last = 0.0f;
+	int i, k;
+
+	if (channels > DSP_MAX_CHANNELS)
+		channels = DSP_MAX_CHANNELS;
+	if (channels <= 0 || frames <= 0 || keys <= 0 || keys > DSP_MAX_CHANNELS)
+		return;
+
+	if (c->link) {
+		struct dynamics_unit *u = &d->unit[0];
+
+		for (i = 0; i < frames; i++) {
+			float kmax = 0.0f, g, lin;
+
+			for (k = 0; k < keys; k++) {
+				const float v = key_of(c->detector, key[k][i]);
+
+				kmax = v > kmax ? v : kmax;
+			}
+			g = unit_step(c, u, kmax);
+			peak = g < peak ? g : peak;
+			mk += mk_coef * (mk_target - mk);
+			lin = dsp_fast_db_to_lin(g + mk);
+			for (k = 0; k < channels; k++)
+				ch[k][i] *= lin;
+		}
+		unit_guard(u);
+		last = u->gain_db;
+	} else {
+		last = 0.0f;
+		for (k = 0; k < channels; k++) {
+			struct dynamics_unit *u = &d->unit[k];
+			const float *kb = key[k % keys];
+			float *buf = ch[k];
+
+			/* Every channel replays the same makeup glide. */
+			mk = mk_start;
+			for (i = 0; i < frames; i++) {
+				const float g = unit_step(c, u, key_of(c->detector, kb[i]));
+
+				peak = g < peak ? g : peak;
+				mk += mk_coef * (mk_target - mk);
+				buf[i] *= dsp_fast_db_to_lin(g + mk);
+			}
+			unit_guard(u);
+			last = u->gain_db < last ? u->gain_db : last;
+		}
+	}
+
+	/* Settle the glide exactly once it is inaudibly close. */
+	d->makeup_db = fabsf(mk - mk_target) < 1e-4f ? mk_target : mk;
+	d->gr_db = last;
+	d->gr_peak_db = peak;
+}
+
+void
+dynamics_reset(struct dynamics *d)
+{
+	memset(d->unit, 0, sizeof d->unit);
+	d->makeup_db = d->co.makeup_db;
+	d->gr_db = 0.0f;
+	d->gr_peak_db = 0.0f;
+}
+
+void
+dynamics_init(struct dynamics *d, const struct dynamics_coefs *c)
+{
+	memset(d, 0, sizeof *d);
+	d->co = *c;
+	dynamics_reset(d);
+}
+
+void
+dynamics_set_coefs(struct dynamics *d, const struct dynamics_coefs *c)
+{
+	d->co = *c;
+}

@@ -1,0 +1,275 @@
+/*
+ * eq.c - parametric EQ: section layout, design, ramped coefficient changes.
+ * The model is in eq.h; the filter arithmetic is all in biquad.c.
+ */
+#include "dsp/eq.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "dsp/dsp.h"
+
+/* Q of the two sections of a 4th-order Butterworth: 1 / (2 cos(pi/8)) and
+ * 1 / (2 cos(3 pi/8)). */
+#define BUTTER4_Q_LO 0.54119610014619698
+#define BUTTER4_Q_HI 1.3065629648763766
+
+/* The frequency actually designed: pulled below Nyquist (see eq.h). */
+static double
+usable_freq(double freq_hz, double sample_rate_hz)
+{
+	const double top = EQ_MAX_FREQ_RATIO * sample_rate_hz;
+
+	return freq_hz > top ? top : freq_hz;
+}
+
+static int
+cut_designs(const struct eq_cut *cut, enum biquad_type type, double sr,
+    struct biquad_design d[2], bool used[2])
+{
+	double f;
+	int rc;
+
+	used[0] = used[1] = false;
+	if (!cut->enabled)
+		return DSP_OK;
+	if (!(cut->freq_hz > 0.0))
+		return DSP_ERR_INVALID; /* also NaN */
+	f = usable_freq(cut->freq_hz, sr);
+	switch (cut->slope_db_per_oct) {
+	case 12:
+		rc = biquad_design(type, f, cut->q, 0.0, sr, &d[0]);
+		used[0] = rc == DSP_OK;
+		return rc;
+	case 24:
+		rc = biquad_design(type, f, BUTTER4_Q_LO, 0.0, sr, &d[0]);
+		if (rc == DSP_OK)
+			rc = biquad_design(type, f, BUTTER4_Q_HI, 0.0, sr, &d[1]);
+		used[0] = used[1] = rc == DSP_OK;
+		return rc;
+	default:
+		return DSP_ERR_INVALID;
+	}
+}
+
+/* Designs every section of p in double; used[i] false for identity. */
+static int
+section_designs(const struct eq_params *p, double sr, struct biquad_design d[EQ_SECTIONS],
+    bool used[EQ_SECTIONS])
+{
+	int i, rc;
+
+	if (!(sr >= 8000.0 && sr <= 768000.0))
+		return DSP_ERR_INVALID;
+	rc = cut_designs(&p->hpf, BIQUAD_HIGHPASS, sr, &d[EQ_SECTION_HPF], &used[EQ_SECTION_HPF]);
+	if (rc != DSP_OK)
+		return rc;
+	rc = cut_designs(&p->lpf, BIQUAD_LOWPASS, sr, &d[EQ_SECTION_LPF], &used[EQ_SECTION_LPF]);
+	if (rc != DSP_OK)
+		return rc;
+	for (i = 0; i < EQ_MAX_BANDS; i++) {
+		const struct eq_band *b = &p->band[i];
+		const int s = EQ_SECTION_BAND + i;
+
+		used[s] = false;
+		if (!b->enabled)
+			continue;
+		if (!(b->freq_hz > 0.0))
+			return DSP_ERR_INVALID;
+		rc = biquad_design(b->type, usable_freq(b->freq_hz, sr), b->q, b->gain_db, sr,
+		    &d[s]);
+		if (rc != DSP_OK)
+			return rc;
+		used[s] = true;
+	}
+	return DSP_OK;
+}
+
+int
+eq_design(const struct eq_params *p, double sample_rate_hz, struct eq_coefs *out)
+{
+	struct biquad_design d[EQ_SECTIONS];
+	bool used[EQ_SECTIONS];
+	struct eq_coefs c;
+	int i, rc;
+
+	rc = section_designs(p, sample_rate_hz, d, used);
+	if (rc != DSP_OK)
+		return rc;
+	for (i = 0; i < EQ_SECTIONS; i++) {
+		if (!used[i]) {
+			biquad_set_identity(&c.sec[i]);
+			continue;
+		}
+		rc = biquad_coefs_from_design(&d[i], &c.sec[i]);
+		if (rc != DSP_OK)
+			return rc; /* cannot happen for cookbook designs in range */
+	}
+	*out = c;
+	return DSP_OK;
+}
+
+double
+eq_magnitude_db(const struct eq_params *p, double sample_rate_hz, double freq_hz)
+{
+	struct biquad_design d[EQ_SECTIONS];
+	bool used[EQ_SECTIONS];
+	double db = 0.0;
+	int i;
+
+	if (section_designs(p, sample_rate_hz, d, used) != DSP_OK)
+		return NAN;
+	for (i = 0; i < EQ_SECTIONS; i++)
+		if (used[i])
+			db += biquad_design_magnitude_db(&d[i], freq_hz, sample_rate_hz);
+	return db;
+}
+
+void
+eq_init(struct eq *e, double sample_rate_hz)
+{
+	double ramp = EQ_RAMP_FRAMES_48K * sample_rate_hz / 48000.0;
+	int i;
+
+	memset(e, 0, sizeof *e);
+	for (i = 0; i < EQ_SECTIONS; i++) {
+		biquad_set_identity(&e->cur[i]);
+		e->target[i] = e->cur[i];
+	}
+	if (isnan(ramp))
+		ramp = EQ_RAMP_FRAMES_48K;
+	if (ramp < 1.0)
+		ramp = 1.0;
+	if (ramp > EQ_RAMP_FRAMES_MAX)
+		ramp = EQ_RAMP_FRAMES_MAX;
+	e->ramp_frames = (int)lround(ramp);
+}
+
+static void
+coefs_step(const struct biquad_coefs *from, const struct biquad_coefs *to, float inv_n,
+    struct biquad_coefs *step)
+{
+	step->c1 = (to->c1 - from->c1) * inv_n;
+	step->c2 = (to->c2 - from->c2) * inv_n;
+	step->c3 = (to->c3 - from->c3) * inv_n;
+	step->m0 = (to->m0 - from->m0) * inv_n;
+	step->m1 = (to->m1 - from->m1) * inv_n;
+	step->m2 = (to->m2 - from->m2) * inv_n;
+}
+
+static bool
+coefs_nonzero(const struct biquad_coefs *c)
+{
+	return c->c1 != 0.0f || c->c2 != 0.0f || c->c3 != 0.0f ||
+	    c->m0 != 0.0f || c->m1 != 0.0f || c->m2 != 0.0f;
+}
+
+/* from + n*step, the value biquad_process_ramp reaches after n frames. */
+static void
+coefs_advance(const struct biquad_coefs *from, const struct biquad_coefs *step, int n,
+    struct biquad_coefs *out)
+{
+	const float t = (float)n;
+
+	out->c1 = from->c1 + t * step->c1;
+	out->c2 = from->c2 + t * step->c2;
+	out->c3 = from->c3 + t * step->c3;
+	out->m0 = from->m0 + t * step->m0;
+	out->m1 = from->m1 + t * step->m1;
+	out->m2 = from->m2 + t * step->m2;
+}
+
+void
+eq_set_coefs(struct eq *e, const struct eq_coefs *c)
+{
+	const float inv_n = 1.0f / (float)e->ramp_frames;
+	int s, ch;
+
+	for (s = 0; s < EQ_SECTIONS; s++) {
+		const struct biquad_coefs *t = &c->sec[s];
+
+		if (!e->active[s]) {
+			if (biquad_is_identity(t)) {
+				e->cur[s] = e->target[s] = *t;
+				e->moving[s] = false;
+				continue;
+			}
+			/* Switching a section on: silent state, the new state
+			 * update at once (it does not reach the output yet), and
+			 * the output mix ramping from the identity. */
+			for (ch = 0; ch < EQ_MAX_CHANNELS; ch++)
+				biquad_reset(&e->st[s][ch]);
+			e->cur[s].c1 = t->c1;
+			e->cur[s].c2 = t->c2;
+			e->cur[s].c3 = t->c3;
+			e->cur[s].m0 = 1.0f;
+			e->cur[s].m1 = 0.0f;
+			e->cur[s].m2 = 0.0f;
+			e->active[s] = true;
+		}
+		e->target[s] = *t;
+		coefs_step(&e->cur[s], t, inv_n, &e->step[s]);
+		e->moving[s] = coefs_nonzero(&e->step[s]);
+	}
+	e->ramp_left = e->ramp_frames;
+}
+
+void
+eq_process(struct eq *e, float *const *restrict ch, int channels, int frames)
+{
+	const int n = frames < e->ramp_left ? frames : e->ramp_left;
+	const bool ending = n > 0 && n == e->ramp_left;
+	int s, c;
+
+	if (channels > EQ_MAX_CHANNELS)
+		channels = EQ_MAX_CHANNELS;
+	if (channels <= 0 || frames <= 0)
+		return;
+
+	for (s = 0; s < EQ_SECTIONS; s++) {
+		if (!e->active[s])
+			continue;
+		if (n > 0 && e->moving[s]) {
+			struct biquad_coefs next;
+
+			if (ending)
+				next = e->target[s];
+			else
+				coefs_advance(&e->cur[s], &e->step[s], n, &next);
+			for (c = 0; c < channels; c++) {
+				biquad_process_ramp(&e->cur[s], &e->step[s], &e->st[s][c], ch[c], n);
+				biquad_process(&next, &e->st[s][c], ch[c] + n, frames - n);
+			}
+			e->cur[s] = next;
+		} else {
+			for (c = 0; c < channels; c++)
+				biquad_process(&e->cur[s], &e->st[s][c], ch[c], frames);
+		}
+	}
+
+	if (n > 0) {
+		e->ramp_left -= n;
+		if (e->ramp_left == 0) {
+			for (s = 0; s < EQ_SECTIONS; s++) {
+				e->cur[s] = e->target[s];
+				e->moving[s] = false;
+				if (biquad_is_identity(&e->target[s]))
+					e->active[s] = false;
+			}
+		}
+	}
+}
+
+void
+eq_reset(struct eq *e)
+{
+	int s;
+
+	for (s = 0; s < EQ_SECTIONS; s++) {
+		e->cur[s] = e->target[s];
+		e->moving[s] = false;
+		e->active[s] = !biquad_is_identity(&e->target[s]);
+	}
+	e->ramp_left = 0;
+	memset(e->st, 0, sizeof e->st);
+}
