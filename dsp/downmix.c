@@ -115,7 +115,7 @@ downmix_compute_matrix(struct pan_matrix *m, enum pan_layout src,
 	m->out_channels = 1;
 	if (pan_layout_channels(src) == 0 || pan_layout_channels(dst) == 0 ||
 	    dst > src)
-		return PAN_ERR_INVALID;
+		return DSP_ERR_INVALID;
 	if (o == NULL) {
 		downmix_opts_init(&defaults);
 		o = &defaults;

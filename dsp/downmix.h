@@ -63,7 +63,7 @@ void downmix_opts_init(struct downmix_opts *o);
  * Fills m with the fold-down from src to a smaller or equal layout dst
  * (equal: the identity), with options o (NULL: defaults). Mono is the
  * smallest layout; a 7.1.2 bed folds to 7.1, 5.1, stereo or mono. Returns
- * 0, or PAN_ERR_INVALID when dst has more channels than src or a layout is
+ * 0, or DSP_ERR_INVALID when dst has more channels than src or a layout is
  * invalid (m is then the 1x1 zero matrix). Bounded time, no allocation:
  * RT-safe. m is for pan_process.
  */

@@ -11,7 +11,6 @@
 #include "dsp/gain.h"
 #include "dsp/ramp.h"
 
-#define METER_ERR_INVALID (-2)
 #define MS_FLOOR 1e-20      /* -200 dB in power */
 #define PEAK_FLOOR 1e-10f   /* -200 dB */
 
@@ -22,7 +21,7 @@ meter_init(struct meter *m, int channels, double rate_hz,
 	if (channels < 1 || channels > METER_MAX_CHANNELS ||
 	    !(rate_hz > 0.0) || !(rms_window_ms > 0.0) || isinf(rate_hz) ||
 	    isinf(rms_window_ms))
-		return METER_ERR_INVALID;
+		return DSP_ERR_INVALID;
 	memset(m, 0, sizeof *m);
 	m->channels = channels;
 	m->rate_hz = rate_hz;
@@ -36,7 +35,7 @@ meter_set_peak_release(struct meter *m, double hold_ms,
     double release_db_per_s)
 {
 	if (!(hold_ms >= 0.0) || !(release_db_per_s > 0.0))
-		return METER_ERR_INVALID;
+		return DSP_ERR_INVALID;
 	m->hold_frames = hold_ms * m->rate_hz / 1000.0;
 	/* dB/s -> nepers per frame: ln(10)/20 per dB. */
 	m->release_per_frame = release_db_per_s * (log(10.0) / 20.0) / m->rate_hz;

@@ -29,7 +29,9 @@
 #ifndef DUBSTAGE_DSP_METER_H
 #define DUBSTAGE_DSP_METER_H
 
-#define METER_MAX_CHANNELS 16
+#include "dsp/dsp.h"
+
+#define METER_MAX_CHANNELS DSP_MAX_CHANNELS
 #define METER_DEFAULT_RMS_WINDOW_MS 300.0
 #define METER_DEFAULT_RELEASE_DB_PER_S 20.0
 
@@ -48,14 +50,14 @@ struct meter {
 /*
  * Sets m up for channels (1 .. METER_MAX_CHANNELS) at rate_hz (> 0) with an
  * RMS time constant of rms_window_ms (> 0), default peak ballistics, and
- * clears it. Returns 0, or -2 (ERR_INVALID's value) for a bad argument.
+ * clears it. Returns 0, or DSP_ERR_INVALID for a bad argument.
  * RT-safe.
  */
 int meter_init(struct meter *m, int channels, double rate_hz,
     double rms_window_ms);
 
 /* Peak ballistics: hold_ms >= 0, then fall at release_db_per_s > 0 (dB per
- * second; INFINITY = no memory). Returns 0 or -2. RT-safe. */
+ * second; INFINITY = no memory). Returns 0 or DSP_ERR_INVALID. RT-safe. */
 int meter_set_peak_release(struct meter *m, double hold_ms,
     double release_db_per_s);
 

@@ -208,7 +208,7 @@ pan_compute_matrix(struct pan_matrix *m, enum pan_layout src,
 	if (nin == 0 || nout == 0) {
 		memset(m, 0, sizeof *m);
 		m->in_channels = m->out_channels = 1;
-		return PAN_ERR_INVALID;
+		return DSP_ERR_INVALID;
 	}
 	if (p == NULL) {
 		pan_params_init(&defaults);

@@ -90,12 +90,11 @@
 #ifndef DUBSTAGE_DSP_PAN_H
 #define DUBSTAGE_DSP_PAN_H
 
+#include "dsp/dsp.h"
+
 /* The most channels of any layout (7.1.2). */
 #define PAN_MAX_CHANNELS 10
 
-/* Returned for a bad layout or argument (same value as ERR_INVALID in
- * src/base/error.h; dsp/ cannot include it). */
-#define PAN_ERR_INVALID (-2)
 
 /* Same order as enum chan_format in src/session/session.h. */
 enum pan_layout {
@@ -154,7 +153,7 @@ struct downmix_opts;
  * Fills m with the matrix from layout src to layout dst for parameters p
  * (NULL: pan_params_init defaults), using downmix options dm (NULL:
  * downmix_opts_init defaults) when a bed is folded down. Returns 0, or
- * PAN_ERR_INVALID for an invalid layout (m is then the zero matrix 1x1).
+ * DSP_ERR_INVALID for an invalid layout (m is then the zero matrix 1x1).
  * Bounded time, no allocation: RT-safe (the engine may recompute it per
  * block from pan automation).
  */

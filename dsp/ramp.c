@@ -12,22 +12,25 @@
 #include "dsp/ramp.h"
 
 void
-ramp_apply(float *restrict x, int n, float g0, float g1)
+ramp_apply_seg(float *restrict x, int n, float c0, float slope, int off)
 {
-	float step;
 	int i = 0;
 
-	if (n <= 0)
-		return;
-	step = (g1 - g0) / (float)n;
 	for (; i + RAMP_CHUNK <= n; i += RAMP_CHUNK) {
-		float base = (float)i;
+		float base = (float)(off + i);
 
 		for (int k = 0; k < RAMP_CHUNK; k++)
-			x[i + k] *= g0 + step * (base + (float)k);
+			x[i + k] *= c0 + slope * (base + (float)k);
 	}
 	for (; i < n; i++)
-		x[i] *= g0 + step * (float)i;
+		x[i] *= c0 + slope * (float)(off + i);
+}
+
+void
+ramp_apply(float *restrict x, int n, float g0, float g1)
+{
+	if (n > 0)
+		ramp_apply_seg(x, n, g0, (g1 - g0) / (float)n, 0);
 }
 
 void
@@ -51,23 +54,27 @@ ramp_copy(float *restrict out, const float *restrict in, int n, float g0,
 }
 
 void
+ramp_mix_seg(float *restrict out, const float *restrict in, int n, float c0,
+    float slope, int off)
+{
+	int i = 0;
+
+	for (; i + RAMP_CHUNK <= n; i += RAMP_CHUNK) {
+		float base = (float)(off + i);
+
+		for (int k = 0; k < RAMP_CHUNK; k++)
+			out[i + k] += in[i + k] * (c0 + slope * (base + (float)k));
+	}
+	for (; i < n; i++)
+		out[i] += in[i] * (c0 + slope * (float)(off + i));
+}
+
+void
 ramp_mix(float *restrict out, const float *restrict in, int n, float g0,
     float g1)
 {
-	float step;
-	int i = 0;
-
-	if (n <= 0)
-		return;
-	step = (g1 - g0) / (float)n;
-	for (; i + RAMP_CHUNK <= n; i += RAMP_CHUNK) {
-		float base = (float)i;
-
-		for (int k = 0; k < RAMP_CHUNK; k++)
-			out[i + k] += in[i + k] * (g0 + step * (base + (float)k));
-	}
-	for (; i < n; i++)
-		out[i] += in[i] * (g0 + step * (float)i);
+	if (n > 0)
+		ramp_mix_seg(out, in, n, g0, (g1 - g0) / (float)n, 0);
 }
 
 void

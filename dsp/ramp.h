@@ -17,12 +17,14 @@
  * buffers therefore give one continuous straight line without a repeated
  * or skipped step.
  *
- * Every kernel is written so GCC vectorises it at -O2 (whose default
- * "very-cheap" cost model refuses a loop whose trip count is not a known
- * multiple of the vector width): the body runs over chunks of RAMP_CHUNK
- * frames with a fixed-count inner loop, then a scalar tail. Checked with
- * gcc 12 -O2 -fopt-info-vec ("loop vectorized using 16 byte vectors" for
- * every inner loop) and by reading the asm (mulps/addps). The results equal
+ * Every kernel is written so GCC vectorises it at -O2 even with GCC 12's
+ * default "very-cheap" cost model, which refuses a loop whose trip count is
+ * not a known multiple of the vector width (the project build also passes
+ * -fvect-cost-model=dynamic; the kernels do not depend on it): the body
+ * runs over chunks of RAMP_CHUNK frames with a fixed-count inner loop, then
+ * a scalar tail. Checked with gcc 12 -O2 -fopt-info-vec, with and without
+ * the flag ("loop vectorized using 16 byte vectors" for every inner loop),
+ * and by reading the asm (mulps/addps). The results equal
  * the plain scalar loop bit for bit (no reassociation; C11 mode implies
  * -ffp-contract=off), which tests/dsp/test_ramp.c checks.
  *
@@ -45,6 +47,18 @@ void ramp_copy(float *restrict out, const float *restrict in, int n,
 /* out[i] += in[i] * (g0 + (g1 - g0) * i / n). RT-safe. */
 void ramp_mix(float *restrict out, const float *restrict in, int n,
     float g0, float g1);
+
+/*
+ * Segment ramps. The engine ramps gains along straight lines between
+ * absolute timeline points; a line may be split across process calls.
+ * These take the line as c(k) = c0 + slope * k and the offset `off` of
+ * x[0] on it, so two calls over the two halves give exactly the samples of
+ * one call over the whole (ramp_apply/ramp_mix are these with off = 0 and
+ * slope = (g1 - g0) / n). RT-safe.
+ */
+void ramp_apply_seg(float *restrict x, int n, float c0, float slope, int off);
+void ramp_mix_seg(float *restrict out, const float *restrict in, int n,
+    float c0, float slope, int off);
 
 /* x[i] *= g (linear). RT-safe. */
 void ramp_apply_gain(float *restrict x, int n, float g);

@@ -63,14 +63,17 @@ open_writer(struct wav_out **w, const char *path, enum chan_format fmt,
     int64_t start, uint64_t seed, struct diag *d)
 {
 	struct wav_out_options wo;
+	char description[257];
 
 	memset(&wo, 0, sizeof wo);
+	/* bext holds 256 bytes of description: cut a longer session name */
+	snprintf(description, sizeof description, "%s", s->name ? s->name : "");
 	wo.layout = (enum wav_layout)fmt;
 	wo.sample_rate_hz = s->sample_rate_hz;
 	wo.format = o->sample_format;
 	wo.total_frames = frames;
 	wo.bext_time_reference = (uint64_t)start;
-	wo.bext_description = s->name;
+	wo.bext_description = description;
 	wo.bext_originator = "dubstage";
 	wo.dither_seed = seed;
 	wo.rf64_threshold_bytes = o->rf64_threshold_bytes;

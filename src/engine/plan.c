@@ -15,7 +15,6 @@
 #include "dsp/downmix.h"
 #include "dsp/gain.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -496,6 +495,9 @@ plan_compile(const struct session *s, const struct plan_options *opt,
 	}
 	if ((rc = allocate_buffers(p)) != 0)
 		goto fail;
+	for (size_t i = 0; i < p->strip_count; i++)
+		meter_init(&p->strips[i].meter, p->strips[i].channels,
+		    p->sample_rate_hz, PLAN_METER_RMS_MS);
 	free(order);
 	plan_locate(p, s->timecode.start_frames);
 	*out = p;
@@ -629,9 +631,8 @@ plan_meter(const struct plan *p, struct id id, float *peak, float *rms,
 			continue;
 		n = ps->channels < max_channels ? ps->channels : max_channels;
 		for (int c = 0; c < n; c++) {
-			peak[c] = ps->peak[c];
-			rms[c] = ps->meter_frames > 0 ? sqrtf(ps->sum_sq[c] /
-			    (float)ps->meter_frames) : 0.0f;
+			peak[c] = (float)meter_get_peak_lin(&ps->meter, c);
+			rms[c] = (float)meter_get_rms_lin(&ps->meter, c);
 		}
 		return n;
 	}

@@ -26,6 +26,7 @@
 /* Control quantum: automation is evaluated at least this often (frames). */
 #define PLAN_QUANTUM 64
 #define PLAN_MAX_CHANNELS 10   /* 7.1.2 */
+#define PLAN_METER_RMS_MS 300.0  /* RMS meter time constant */
 
 struct plan_options {
 	int max_block_frames;       /* largest process_run call (> 0) */
@@ -77,9 +78,11 @@ int plan_stem_channels(const struct plan *p, int i);
 enum chan_format plan_stem_format(const struct plan *p, int i);
 const float *const *plan_stem_output(const struct plan *p, int i);
 
-/* Meter readings of a track, bus or the master ({ID_BUS, 0}): peak and RMS
- * per channel (linear), since the last reset. Returns the channel count, 0
- * for an unknown id. Any thread may read; values may tear across channels. */
+/* Meter readings of a track, bus or the master ({ID_BUS, 0}), post-fader:
+ * falling peak and RMS (PLAN_METER_RMS_MS time constant) per channel,
+ * linear. Returns the channel count, 0 for an unknown id. Read on the
+ * render thread or while it is stopped (the live engine publishes them
+ * through its snapshot). */
 int plan_meter(const struct plan *p, struct id id, float *peak, float *rms,
     int max_channels);
 

@@ -12,6 +12,7 @@
 
 #include "engine/plan.h"
 #include "engine/inserts.h"
+#include "dsp/meter.h"
 
 /* An automation lane: sorted points (owned), plus the render cursor. */
 struct pl_lane {
@@ -83,10 +84,7 @@ struct pl_strip {
 	float last_gain;                /* run state: fader gain at segment end */
 	bool last_gain_valid;
 
-	/* meters: run state written by the render thread */
-	float peak[PLAN_MAX_CHANNELS];
-	float sum_sq[PLAN_MAX_CHANNELS];
-	int64_t meter_frames;
+	struct meter meter;             /* run state: post-fader peak and RMS */
 };
 
 struct plan {

@@ -13,7 +13,7 @@
  * Segments: gains change along straight lines between absolute timeline
  * points: every multiple of PLAN_QUANTUM and every automation breakpoint of
  * the strip. A segment's gains are evaluated at its two ends and ramped in
- * between (segmix kernels take the offset into the segment), so a segment
+ * between (the ramp_*_seg kernels take the offset into the segment), so a segment
  * split across two calls renders exactly as one: output does not depend on
  * the block size. A breakpoint's value is hit exactly at its frame.
  *
@@ -23,7 +23,7 @@
 #include "engine/plan_internal.h"
 #include "engine/route.h"
 #include "dsp/fade.h"
-#include "dsp/segmix.h"
+#include "dsp/ramp.h"
 
 #include <math.h>
 #include <string.h>
@@ -56,7 +56,7 @@ clip_envelope(struct pl_clip *cl, float *const *x, int channels, int64_t a,
 				x[c][i] *= env[i];
 	} else if (cl->gain_lin != 1.0f) {
 		for (int c = 0; c < channels; c++)
-			segmix_scale(x[c], n, cl->gain_lin);
+			ramp_apply_gain(x[c], n, cl->gain_lin);
 	}
 	if (cl->fade_in_frames > 1 && a < cl->fade_in_frames)
 		fade_apply(x, channels, n, (enum fade_curve)cl->fade_in_shape,
@@ -95,7 +95,7 @@ render_voice(struct plan *p, struct pl_strip *ps, struct pl_voice *v,
 		clip_envelope(cl, x, v->channels, a - cl->start, b - cl->start,
 		    p->env);
 		for (int c = 0; c < v->channels; c++)
-			segmix_add(ps->buf[c] + off, x[c], (int)(b - a));
+			ramp_mix_unity(ps->buf[c] + off, x[c], (int)(b - a));
 		sounded = true;
 	}
 	return sounded;
@@ -218,9 +218,9 @@ route_mix(struct pl_strip *ps, struct pl_route *r, int64_t s, int64_t e,
 
 			if (c0 == c1) {
 				if (c0 != 0.0f)
-					segmix_add_scaled(dst, src, n, c0);
+					ramp_mix_gain(dst, src, n, c0);
 			} else {
-				segmix_add_ramp(dst, src, n, c0, (c1 - c0) / span, k);
+				ramp_mix_seg(dst, src, n, c0, (c1 - c0) / span, k);
 			}
 		}
 	}
@@ -248,9 +248,9 @@ render_routing(struct pl_strip *ps, int64_t pos, int n)
 		g1 = fader_gain(ps, e, true);
 		for (int c = 0; c < ps->channels; c++) {
 			if (g0 == g1)
-				segmix_scale(ps->buf[c] + off, cnt, g0);
+				ramp_apply_gain(ps->buf[c] + off, cnt, g0);
 			else
-				segmix_scale_ramp(ps->buf[c] + off, cnt, g0,
+				ramp_apply_seg(ps->buf[c] + off, cnt, g0,
 				    (g1 - g0) / (float)(e - s), k);
 		}
 		for (size_t r = 0; r < ps->send_count; r++)
@@ -262,25 +262,6 @@ render_routing(struct pl_strip *ps, int64_t pos, int n)
 	}
 }
 
-static void
-meter(struct pl_strip *ps, int n)
-{
-	for (int c = 0; c < ps->channels; c++) {
-		const float *x = ps->buf[c];
-		float peak = ps->peak[c], sum = 0.0f;
-
-		for (int i = 0; i < n; i++) {
-			float a = fabsf(x[i]);
-
-			peak = a > peak ? a : peak;
-			sum += x[i] * x[i];
-		}
-		ps->peak[c] = peak;
-		ps->sum_sq[c] += sum;
-	}
-	ps->meter_frames += n;
-}
-
 /* out[o] = sum over i of m[i][o] * in[i] (fold-down). */
 static void
 fold(float *const *out, int out_ch, float *const *in, int in_ch,
@@ -290,7 +271,7 @@ fold(float *const *out, int out_ch, float *const *in, int in_ch,
 		memset(out[o], 0, (size_t)n * sizeof(float));
 		for (int i = 0; i < in_ch; i++)
 			if (m[i][o] != 0.0f)
-				segmix_add_scaled(out[o], in[i], n, m[i][o]);
+				ramp_mix_gain(out[o], in[i], n, m[i][o]);
 	}
 }
 
@@ -316,7 +297,8 @@ process_run(struct plan *p, int n)
 		/* a silent track without inserts adds nothing anywhere */
 		if (!(silent && ps->insert_count == 0))
 			render_routing(ps, pos, n);
-		meter(ps, n);
+		meter_process(&ps->meter, (const float *const *)ps->buf,
+		    ps->channels, n);
 	}
 	if (p->fold) {
 		fold(p->out, p->out_channels, p->master->buf, p->master->channels,

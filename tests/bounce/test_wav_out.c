@@ -13,123 +13,11 @@
 #include <unistd.h>
 
 #include "bounce/wav_out.h"
+#include "bounce/riff.h"
 
 #define MAXCH 10
 
 /* ---- helpers ---- */
-
-/* test_tmpdir() makes only the last folder of TEST_TMPDIR. */
-static void
-make_tmpdir(void)
-{
-	const char *t = getenv("TEST_TMPDIR");
-	char buf[4096];
-
-	if (t == NULL || *t == '\0')
-		return;
-	snprintf(buf, sizeof buf, "%s", t);
-	for (char *p = buf + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(buf, 0777);
-			*p = '/';
-		}
-	mkdir(buf, 0777);
-}
-
-static unsigned char *
-slurp(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	unsigned char *buf = NULL;
-	long n;
-
-	*size = 0;
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1)) != NULL &&
-	    fread(buf, 1, (size_t)n, f) == (size_t)n)
-		*size = (size_t)n;
-	fclose(f);
-	return buf;
-}
-
-static bool
-same_file(const char *a, const char *b)
-{
-	size_t na, nb;
-	unsigned char *pa = slurp(a, &na), *pb = slurp(b, &nb);
-	bool same = pa != NULL && pb != NULL && na == nb && memcmp(pa, pb, na) == 0;
-
-	free(pa);
-	free(pb);
-	return same;
-}
-
-static uint32_t
-le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-le64(const unsigned char *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
-static unsigned
-le16(const unsigned char *p)
-{
-	return (unsigned)p[0] | (unsigned)p[1] << 8;
-}
-
-/* Offset of chunk id's header, walking from byte 12 up to "data"; -1. */
-static long
-find_chunk(const unsigned char *b, size_t n, const char *id)
-{
-	size_t off = 12;
-
-	while (off + 8 <= n) {
-		uint32_t size = le32(b + off + 4);
-
-		if (memcmp(b + off, id, 4) == 0)
-			return (long)off;
-		if (memcmp(b + off, "data", 4) == 0)
-			break;
-		off += 8 + (size_t)size + (size & 1);
-	}
-	return -1;
-}
-
-static bool
-exists(const char *path)
-{
-	struct stat st;
-
-	return lstat(path, &st) == 0;
-}
-
-/* How many "<base>.tmp-*" files are in the test folder. */
-static int
-count_temps(const char *base)
-{
-	char prefix[256];
-	struct dirent *e;
-	DIR *dir = opendir(test_tmpdir());
-	int n = 0;
-
-	snprintf(prefix, sizeof prefix, "%s.tmp-", base);
-	if (dir == NULL)
-		return -1;
-	while ((e = readdir(dir)) != NULL)
-		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
-			n++;
-	closedir(dir);
-	return n;
-}
 
 static void
 write_text(const char *path, const char *text)
@@ -1035,7 +923,6 @@ test_repair_header(void)
 int
 main(void)
 {
-	make_tmpdir();
 	test_float_null();
 	test_pcm24();
 	test_deterministic();

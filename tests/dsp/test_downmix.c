@@ -197,11 +197,11 @@ test_identity_and_errors(void)
 	CHECK(ident);
 
 	CHECK_INT_EQ(downmix_compute_matrix(&m, PAN_LAYOUT_STEREO,
-	    PAN_LAYOUT_5_1, NULL), PAN_ERR_INVALID);
+	    PAN_LAYOUT_5_1, NULL), DSP_ERR_INVALID);
 	CHECK_INT_EQ(m.in_channels, 1);
 	CHECK(m.gain[0][0] == 0.0f);
 	CHECK_INT_EQ(downmix_compute_matrix(&m, PAN_LAYOUT_COUNT,
-	    PAN_LAYOUT_MONO, NULL), PAN_ERR_INVALID);
+	    PAN_LAYOUT_MONO, NULL), DSP_ERR_INVALID);
 }
 
 int

@@ -146,14 +146,14 @@ test_arguments_and_nonfinite(void)
 	float a[16], b[16];
 	const float *ch[2] = { a, b };
 
-	CHECK_INT_EQ(meter_init(&m, 0, RATE, 300.0), -2);
-	CHECK_INT_EQ(meter_init(&m, METER_MAX_CHANNELS + 1, RATE, 300.0), -2);
-	CHECK_INT_EQ(meter_init(&m, 1, 0.0, 300.0), -2);
-	CHECK_INT_EQ(meter_init(&m, 1, RATE, 0.0), -2);
-	CHECK_INT_EQ(meter_init(&m, 1, RATE, NAN), -2);
+	CHECK_INT_EQ(meter_init(&m, 0, RATE, 300.0), DSP_ERR_INVALID);
+	CHECK_INT_EQ(meter_init(&m, METER_MAX_CHANNELS + 1, RATE, 300.0), DSP_ERR_INVALID);
+	CHECK_INT_EQ(meter_init(&m, 1, 0.0, 300.0), DSP_ERR_INVALID);
+	CHECK_INT_EQ(meter_init(&m, 1, RATE, 0.0), DSP_ERR_INVALID);
+	CHECK_INT_EQ(meter_init(&m, 1, RATE, NAN), DSP_ERR_INVALID);
 	REQUIRE(meter_init(&m, 1, RATE, 300.0) == 0);
-	CHECK_INT_EQ(meter_set_peak_release(&m, -1.0, 20.0), -2);
-	CHECK_INT_EQ(meter_set_peak_release(&m, 0.0, 0.0), -2);
+	CHECK_INT_EQ(meter_set_peak_release(&m, -1.0, 20.0), DSP_ERR_INVALID);
+	CHECK_INT_EQ(meter_set_peak_release(&m, 0.0, 0.0), DSP_ERR_INVALID);
 
 	/* extra channels are ignored, odd frame counts work */
 	for (int i = 0; i < 16; i++) {

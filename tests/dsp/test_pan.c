@@ -61,9 +61,9 @@ test_layouts(void)
 	struct pan_matrix m;
 
 	CHECK_INT_EQ(pan_compute_matrix(&m, PAN_LAYOUT_COUNT, PAN_LAYOUT_STEREO,
-	    NULL, NULL), PAN_ERR_INVALID);
+	    NULL, NULL), DSP_ERR_INVALID);
 	CHECK_INT_EQ(pan_compute_matrix(&m, PAN_LAYOUT_MONO, (enum pan_layout)-1,
-	    NULL, NULL), PAN_ERR_INVALID);
+	    NULL, NULL), DSP_ERR_INVALID);
 }
 
 static void
