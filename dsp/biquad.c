@@ -16,17 +16,23 @@
  * double; only the final values are rounded to float, and none of them is
  * a small difference of large numbers.
  *
+ * The kernel stores d1 = 1 - c1 where Simper has c1 = 1/D0 (see biquad.h).
+ *
  * Ramps stay stable. With states (s1, s2) the update is s' = M s + (input)
- * with M = [[2c1 - 1, -2c2], [2c2, 1 - 2c3]], so
- *     trace M = 2c1 - 2c3,   det M = 2c1 + 2c3 - 1 - 4 (c1 c3 - c2^2).
- * For a designed set c2^2 = c1 c3 (c2 = g c1, c3 = g^2 c1). Along a straight
- * line between two designed sets, trace is linear and, by Cauchy-Schwarz,
- * c2(t)^2 <= c1(t) c3(t), so det(t) <= the linear interpolation of the two
- * end determinants < 1. The other two Jury conditions are
- *     1 + det - trace = 4 (c3 (1 - c1) + c2^2) > 0,
- *     1 + det + trace = 4 (c1 (1 - c3) + c2^2) > 0,
- * true whenever 0 < c1, c3 < 1, which a convex combination keeps. So every
- * frozen coefficient set met during a linear ramp is stable.
+ * with M = [[1 - 2 d1, -2 c2], [2 c2, 1 - 2 c3]]. Writing
+ * e = (1 - d1) c3 - c2^2, the three Jury conditions for |eig M| < 1 are
+ *     1 - det M        = 2 (d1 - c3) + 4 e      > 0,
+ *     1 + det M - tr M = 4 (d1 c3 + c2^2)       > 0,
+ *     1 + det M + tr M = 4 ((1 - d1)(1 - c3) + c2^2) > 0,
+ * all true when 0 < c3 < d1 < 1, c2 > 0 and e >= 0. A designed set has
+ * d1 - c3 = g k / D0 > 0 and e = 0. Along a straight line between two sets
+ * meeting those conditions the linear ones keep holding, and since
+ * c2 <= sqrt((1 - d1) c3) at both ends, Cauchy-Schwarz gives
+ * c2(t) <= sqrt((1 - d1(t)) c3(t)), so e(t) >= 0 too: every frozen set met
+ * during a linear ramp is stable. Rounding to float can break e >= 0 (or,
+ * for poles within ~1e-7 of the unit circle, c3 < d1) by an ulp, so the
+ * conversion checks the float values and nudges c2 down or d1 up by ulps
+ * until the conditions hold exactly.
  */
 #include "dsp/biquad.h"
 
@@ -158,6 +164,42 @@ biquad_design_magnitude_db(const struct biquad_design *d, double freq_hz,
 	return 10.0 * log10(num / den);
 }
 
+/* Does a float set meet the conditions of the ramp proof above? Evaluated
+ * in double, where the products of floats below are exact or nearly so. */
+static bool
+float_set_ok(float d1, float c2, float c3)
+{
+	return c3 > 0.0f && c3 < d1 && d1 < 1.0f && c2 > 0.0f &&
+	    (double)c2 * c2 <= (1.0 - (double)d1) * c3;
+}
+
+static int
+to_float(double d1, double c2, double c3, double m0, double m1, double m2,
+    struct biquad_coefs *out)
+{
+	float fd1 = (float)d1, fc2 = (float)c2, fc3 = (float)c3;
+	int tries;
+
+	for (tries = 0; tries < 16 && !(fc3 < fd1); tries++)
+		fd1 = nextafterf(fd1, 1.0f);
+	if (fd1 < 1.0f && (double)fc2 * fc2 > (1.0 - (double)fd1) * fc3) {
+		/* 1 - d1 is what rounding hurts most (to ~1e-4 relative at
+		 * 0.49 fs): take c2 from the rounded d1 and c3 instead. */
+		fc2 = (float)sqrt((1.0 - (double)fd1) * fc3);
+		for (tries = 0; tries < 16 && (double)fc2 * fc2 > (1.0 - (double)fd1) * fc3; tries++)
+			fc2 = nextafterf(fc2, 0.0f);
+	}
+	if (!float_set_ok(fd1, fc2, fc3) || !isfinite(m0 + m1 + m2))
+		return DSP_ERR_INVALID;
+	out->d1 = fd1;
+	out->c2 = fc2;
+	out->c3 = fc3;
+	out->m0 = (float)m0;
+	out->m1 = (float)m1;
+	out->m2 = (float)m2;
+	return DSP_OK;
+}
+
 int
 biquad_coefs_from_design(const struct biquad_design *d, struct biquad_coefs *out)
 {
@@ -176,13 +218,9 @@ biquad_coefs_from_design(const struct biquad_design *d, struct biquad_coefs *out
 	 * z^2 - z^0: D0 (b0 - b2) = m0 D0 (1 - a2) + 2 g m1. */
 	m2 = D0 * (d->b1 - m0 * d->a1) / (2.0 * g * g);
 	m1 = D0 * (d->b0 - d->b2 - m0 * r) / (2.0 * g);
-	out->c1 = (float)(1.0 / D0);
-	out->c2 = (float)(g / D0);
-	out->c3 = (float)(g * g / D0);
-	out->m0 = (float)m0;
-	out->m1 = (float)m1;
-	out->m2 = (float)m2;
-	return DSP_OK;
+	/* d1 = (g^2 + k g)/D0, c2 = g/D0, c3 = g^2/D0, from the same three
+	 * well-conditioned quantities. */
+	return to_float(0.25 * (p + 2.0 * r), 0.25 * sqrt(p * m), 0.25 * p, m0, m1, m2, out);
 }
 
 void
@@ -190,7 +228,7 @@ biquad_set_identity(struct biquad_coefs *c)
 {
 	/* g = 1, k = 2: both poles at z = 0, so the unused state dies in two
 	 * frames whatever it held. */
-	c->c1 = 0.25f;
+	c->d1 = 0.75f;
 	c->c2 = 0.25f;
 	c->c3 = 0.25f;
 	c->m0 = 1.0f;
@@ -217,7 +255,7 @@ static inline void
 run(const struct biquad_coefs *c, struct biquad_state *st, const float *in, float *out,
     int frames)
 {
-	const float c1 = c->c1, c2 = c->c2, c3 = c->c3;
+	const float d1 = c->d1, c2 = c->c2, c3 = c->c3;
 	const float m0 = c->m0, m1 = c->m1, m2 = c->m2;
 	float s1 = st->s1, s2 = st->s2;
 	int i = 0;
@@ -228,11 +266,11 @@ run(const struct biquad_coefs *c, struct biquad_state *st, const float *in, floa
 		for (; i < end; i++) {
 			const float v0 = in[i];
 			const float v3 = v0 - s2;
-			const float v1 = c1 * s1 + c2 * v3;
-			const float v2 = s2 + c2 * s1 + c3 * v3;
+			const float i1 = c2 * v3 - d1 * s1, i2 = c2 * s1 + c3 * v3;
+			const float v1 = s1 + i1, v2 = s2 + i2;
 
-			s1 = 2.0f * v1 - s1;
-			s2 = 2.0f * v2 - s2;
+			s1 = v1 + i1;
+			s2 = v2 + i2;
 			out[i] = m0 * v0 + m1 * v1 + m2 * v2;
 		}
 		dsp_state_guard(&s1, &s2);
@@ -270,17 +308,17 @@ biquad_process_ramp(const struct biquad_coefs *from, const struct biquad_coefs *
 			/* from + (i+1)*step rather than accumulating, so rounding
 			 * does not build up along a long ramp. */
 			const float t = (float)(i + 1);
-			const float c1 = f.c1 + t * d.c1, c2 = f.c2 + t * d.c2;
+			const float d1 = f.d1 + t * d.d1, c2 = f.c2 + t * d.c2;
 			const float c3 = f.c3 + t * d.c3;
 			const float m0 = f.m0 + t * d.m0, m1 = f.m1 + t * d.m1;
 			const float m2 = f.m2 + t * d.m2;
 			const float v0 = buf[i];
 			const float v3 = v0 - s2;
-			const float v1 = c1 * s1 + c2 * v3;
-			const float v2 = s2 + c2 * s1 + c3 * v3;
+			const float i1 = c2 * v3 - d1 * s1, i2 = c2 * s1 + c3 * v3;
+			const float v1 = s1 + i1, v2 = s2 + i2;
 
-			s1 = 2.0f * v1 - s1;
-			s2 = 2.0f * v2 - s2;
+			s1 = v1 + i1;
+			s2 = v2 + i2;
 			buf[i] = m0 * v0 + m1 * v1 + m2 * v2;
 		}
 		dsp_state_guard(&s1, &s2);

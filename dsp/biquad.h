@@ -17,8 +17,8 @@
  * Why not direct form. Both DF1 and transposed DF2 in float are poor at low
  * frequencies at high sample rates: with poles a few 1e-4 from z = 1 (20 Hz
  * at 192 kHz), a1 ~ -2 and a2 ~ 1 must be stored to 1e-7 absolute, which
- * float cannot (a 20 Hz low-pass at 192 kHz gets its DC gain wrong by
- * tens of percent from coefficient rounding alone), and each frame's
+ * float cannot (from coefficient rounding alone, a 20 Hz low-pass at
+ * 192 kHz has a DC gain of 0.90, a 10 Hz one 1.80), and each frame's
  * rounding error, ~1e-7 of the signal, is amplified by 1/A(z) (over 120 dB at
  * DC there). Measured against a double reference at 192 kHz on noise and
  * on a 25 Hz tone: DF1 -47..-53 dB error, TDF2 -39..-56 dB, for a 20 Hz HPF,
@@ -28,21 +28,26 @@
  * What runs instead is the trapezoidal-integrator state-variable form
  * (A. Simper, "Linear trapezoidal integrated SVF", Cytomic 2013). It
  * implements exactly the same H(z) (it is the same bilinear transform), but
- * its coefficients are well-conditioned (g = tan(pi f/fs) is stored with
- * full relative precision however small it is) and its two states are
- * integrator outputs that change by small increments, so rounding noise is
- * not amplified. Same measurements: -89..-125 dB error. It costs about 7
- * multiplies per frame instead of 5. It also behaves under coefficient
- * changes: its states mean the same thing for every coefficient set, and
- * linear interpolation between two stable coefficient sets is stable at
- * every point in between (proof in biquad.c), which the EQ's ramps rely
- * on.
+ * its coefficients are well-conditioned (g = tan(pi f/fs) and the damping
+ * are stored with full relative precision however small they are) and its
+ * two states are integrator outputs that change by small increments, so
+ * rounding noise is not amplified. Same measurements: -107..-149 dB error.
+ * It costs 7 multiplies and 8 adds per frame instead of 5 and 4. It also
+ * behaves under coefficient changes: its states mean the same thing for
+ * every coefficient set, and linear interpolation between two coefficient
+ * sets is stable at every point in between (proof in biquad.c), which the
+ * EQ's ramps rely on.
  *
  *   per frame:  v3 = x - s2
- *               v1 = c1*s1 + c2*v3          (band-pass state output)
- *               v2 = s2 + c2*s1 + c3*v3     (low-pass state output)
- *               s1 = 2*v1 - s1,  s2 = 2*v2 - s2
+ *               i1 = c2*v3 - d1*s1,  i2 = c2*s1 + c3*v3   (half-frame increments)
+ *               v1 = s1 + i1,        v2 = s2 + i2         (band-pass, low-pass)
+ *               s1 = v1 + i1,        s2 = v2 + i2
  *               y  = m0*x + m1*v1 + m2*v2
+ *
+ * This is Simper's update (v1 = c1*s1 + c2*v3, s1 = 2*v1 - s1, ...) with
+ * d1 = 1 - c1 stored instead of c1: for low, narrow filters c1 is within
+ * 1e-8 of 1, which float cannot hold (it would round to 1 and lose the
+ * damping, even to instability), while d1 keeps full relative precision.
  *
  * Denormals and NaN: the state is guarded every DSP_GUARD_FRAMES frames
  * (see dsp/dsp.h), so silence after a loud signal reaches exact zero.
@@ -75,12 +80,13 @@ struct biquad_design {
 	double a1, a2;     /* denominator (feedback), a0 = 1 */
 };
 
-/* Float coefficients for the state-variable structure (see the model):
- * c1 = 1/(1 + g(g+k)), c2 = g*c1, c3 = g*c2 with g = tan(pi f/fs) and
- * k the damping; m0..m2 mix input, band-pass and low-pass outputs. */
+/* Float coefficients for the state-variable structure (see the model).
+ * With g = tan(pi f/fs), k the damping and D = 1 + g(g+k): */
 struct biquad_coefs {
-	float c1, c2, c3; /* state update, each in (0, 1) */
-	float m0, m1, m2; /* output mix */
+	float d1;         /* (g^2 + g k)/D, in (0, 1): 1 - Simper's a1 */
+	float c2;         /* g/D, > 0 */
+	float c3;         /* g^2/D, in (0, d1) */
+	float m0, m1, m2; /* output mix of input, band-pass and low-pass */
 };
 
 /* One channel's filter memory. Zero (biquad_reset) is silence. */
@@ -125,11 +131,14 @@ double biquad_design_magnitude_db(const struct biquad_design *d, double freq_hz,
  * Converts a design into float coefficients for biquad_process. Any stable
  * design converts (both poles strictly inside the unit circle:
  * |a2| < 1 and |a1| < 1 + a2); an unstable or non-finite one returns
- * DSP_ERR_INVALID and leaves out untouched. Control thread.
+ * DSP_ERR_INVALID and leaves out untouched. The float set is checked to be
+ * stable itself and to satisfy what ramps need (see biquad.c); where
+ * rounding would break that (only poles within ~1e-7 of the unit circle)
+ * the damping is raised by an ulp or two. Control thread.
  */
 int biquad_coefs_from_design(const struct biquad_design *d, struct biquad_coefs *out);
 
-/* Sets c to the identity (output = input, c1..c3 a fast-settling stable set).
+/* Sets c to the identity (output = input, d1..c3 a fast-settling stable set).
  * RT-safe. */
 void biquad_set_identity(struct biquad_coefs *c);
 

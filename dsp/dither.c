@@ -6,7 +6,6 @@
  */
 #include "dsp/dither.h"
 
-#include <math.h>
 
 #define GOLDEN_GAMMA 0x9E3779B97F4A7C15ull
 
@@ -61,22 +60,50 @@ dither_tpdf_lsb(struct dither *d)
 	return tpdf(d);
 }
 
+/*
+ * One dithered, rounded, clipped 24-bit value. floor(v + 0.5) without a
+ * libm call: shifted to positive by 2^24 the truncating conversion is a
+ * floor, and exact (|v| < 2^24 needs 25 of a double's 53 bits).
+ */
+static inline int32_t
+quantise(struct dither *d, float in)
+{
+	double x = in, v;
+	int64_t q;
+
+	if (x != x)
+		x = 0.0;
+	if (x > 2.0)
+		x = 2.0;      /* far past full scale: keep the arithmetic in range */
+	else if (x < -2.0)
+		x = -2.0;
+	v = x * 8388608.0 + tpdf(d);
+	q = (int64_t)(v + 0.5 + 16777216.0) - 16777216;
+	if (q < DITHER_I24_MIN)
+		q = DITHER_I24_MIN;
+	else if (q > DITHER_I24_MAX)
+		q = DITHER_I24_MAX;
+	return (int32_t)q;
+}
+
 void
 dither_to_i24(struct dither *d, const float *restrict in,
     int32_t *restrict out, int n, int out_stride)
 {
-	for (int i = 0; i < n; i++) {
-		double x = in[i], v, q;
+	for (int i = 0; i < n; i++)
+		out[(long)i * out_stride] = quantise(d, in[i]) * 256;
+}
 
-		if (x != x)
-			x = 0.0;
-		v = x * 8388608.0 + tpdf(d);
-		q = floor(v + 0.5);
-		if (q < DITHER_I24_MIN)
-			q = DITHER_I24_MIN;
-		else if (q > DITHER_I24_MAX)
-			q = DITHER_I24_MAX;
-		/* q * 256 fits: |q| <= 2^23. */
-		out[(long)i * out_stride] = (int32_t)q * 256;
+void
+dither_to_s24le(struct dither *d, const float *restrict in,
+    unsigned char *restrict out, int n, int out_stride_bytes)
+{
+	for (int i = 0; i < n; i++) {
+		uint32_t q = (uint32_t)quantise(d, in[i]);
+		unsigned char *p = out + (long)i * out_stride_bytes;
+
+		p[0] = (unsigned char)q;
+		p[1] = (unsigned char)(q >> 8);
+		p[2] = (unsigned char)(q >> 16);
 	}
 }

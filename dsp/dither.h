@@ -57,4 +57,10 @@ double dither_tpdf_lsb(struct dither *d);
 void dither_to_i24(struct dither *d, const float *restrict in,
     int32_t *restrict out, int n, int out_stride);
 
+/* The same values as dither_to_i24, packed as 3-byte little-endian PCM (the
+ * bytes of a 24-bit WAV data chunk), sample i at out + i * out_stride_bytes
+ * (3 * channels for an interleaved frame buffer). RT-safe. */
+void dither_to_s24le(struct dither *d, const float *restrict in,
+    unsigned char *restrict out, int n, int out_stride_bytes);
+
 #endif

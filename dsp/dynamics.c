@@ -17,7 +17,8 @@
 #define DB_PER_LOG2_POWER 3.0102999566398120f
 /* Makeup changes glide with this time constant. */
 #define MAKEUP_GLIDE_MS 5.0
-/* A smoothed gain this close to 0 dB is 0 dB (keeps it out of subnormals). */
+/* A smoothed gain, or what is left of a makeup glide, this close to 0 dB
+ * is 0 dB (keeps them out of subnormals). */
 #define GAIN_FLOOR_DB 1e-9f
 
 static bool
@@ -80,7 +81,7 @@ dynamics_design(const struct dynamics_params *p, double sample_rate_hz,
 	c.rms_coef = p->detector == DYNAMICS_RMS ?
 	    (float)(1.0 - pole(p->rms_ms, sample_rate_hz)) : 1.0f;
 	c.makeup_db = (float)p->makeup_db;
-	c.makeup_coef = (float)(1.0 - pole(MAKEUP_GLIDE_MS, sample_rate_hz));
+	c.makeup_pole = (float)pole(MAKEUP_GLIDE_MS, sample_rate_hz);
 	c.hold_frames = gate ? (int)lround(p->hold_ms * sample_rate_hz / 1000.0) : 0;
 	*out = c;
 	return DSP_OK;
@@ -184,9 +185,12 @@ dynamics_process(struct dynamics *d, float *const *restrict ch, int channels,
 	const struct dynamics_coefs *c = &d->co;
 	const float *const *key = sidechain != NULL ? sidechain : (const float *const *)ch;
 	const int keys = sidechain != NULL ? sidechain_channels : channels;
-	const float mk_target = c->makeup_db, mk_coef = c->makeup_coef;
-	const float mk_start = d->makeup_db;
-	float mk = mk_start, peak = 0.0f, last = 0.0f;
+	/* The makeup in use is makeup_db + glide, the glide decaying to 0
+	 * (a decaying offset, unlike a one-pole towards the target, never
+	 * stalls a few ulps short in float). */
+	const float mk = c->makeup_db, pole_mk = c->makeup_pole;
+	const float glide_start = d->makeup_glide_db;
+	float glide = glide_start, peak = 0.0f, last = 0.0f;
 	int i, k;
 
 	if (channels > DSP_MAX_CHANNELS)
@@ -207,8 +211,8 @@ dynamics_process(struct dynamics *d, float *const *restrict ch, int channels,
 			}
 			g = unit_step(c, u, kmax);
 			peak = g < peak ? g : peak;
-			mk += mk_coef * (mk_target - mk);
-			lin = dsp_fast_db_to_lin(g + mk);
+			glide *= pole_mk;
+			lin = dsp_fast_db_to_lin(g + mk + glide);
 			for (k = 0; k < channels; k++)
 				ch[k][i] *= lin;
 		}
@@ -222,21 +226,20 @@ dynamics_process(struct dynamics *d, float *const *restrict ch, int channels,
 			float *buf = ch[k];
 
 			/* Every channel replays the same makeup glide. */
-			mk = mk_start;
+			glide = glide_start;
 			for (i = 0; i < frames; i++) {
 				const float g = unit_step(c, u, key_of(c->detector, kb[i]));
 
 				peak = g < peak ? g : peak;
-				mk += mk_coef * (mk_target - mk);
-				buf[i] *= dsp_fast_db_to_lin(g + mk);
+				glide *= pole_mk;
+				buf[i] *= dsp_fast_db_to_lin(g + mk + glide);
 			}
 			unit_guard(u);
 			last = u->gain_db < last ? u->gain_db : last;
 		}
 	}
 
-	/* Settle the glide exactly once it is inaudibly close. */
-	d->makeup_db = fabsf(mk - mk_target) < 1e-4f ? mk_target : mk;
+	d->makeup_glide_db = fabsf(glide) < GAIN_FLOOR_DB ? 0.0f : glide;
 	d->gr_db = last;
 	d->gr_peak_db = peak;
 }
@@ -245,7 +248,7 @@ void
 dynamics_reset(struct dynamics *d)
 {
 	memset(d->unit, 0, sizeof d->unit);
-	d->makeup_db = d->co.makeup_db;
+	d->makeup_glide_db = 0.0f;
 	d->gr_db = 0.0f;
 	d->gr_peak_db = 0.0f;
 }
@@ -261,5 +264,9 @@ dynamics_init(struct dynamics *d, const struct dynamics_coefs *c)
 void
 dynamics_set_coefs(struct dynamics *d, const struct dynamics_coefs *c)
 {
+	/* Keep the makeup in use where it is and glide from there. */
+	d->makeup_glide_db += d->co.makeup_db - c->makeup_db;
+	if (!isfinite(d->makeup_glide_db))
+		d->makeup_glide_db = 0.0f;
 	d->co = *c;
 }

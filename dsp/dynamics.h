@@ -89,7 +89,7 @@ struct dynamics_coefs {
 	float release_coef;  /* likewise */
 	float rms_coef;      /* 1 - exp(-1/(rms s * fs)): weight of the new x^2 */
 	float makeup_db;
-	float makeup_coef;   /* 1 - pole of the makeup glide */
+	float makeup_pole;   /* per-frame decay of a makeup glide, exp(-1/(5 ms * fs)) */
 	int hold_frames;
 };
 
@@ -106,7 +106,7 @@ struct dynamics {
 	struct dynamics_coefs co;
 	/* Private to dynamics.c. */
 	struct dynamics_unit unit[DSP_MAX_CHANNELS]; /* linked: unit[0] only */
-	float makeup_db;                             /* current (gliding) makeup */
+	float makeup_glide_db; /* makeup in use minus co.makeup_db; decays to 0 */
 	/* Meter outputs, written by dynamics_process (see the model). */
 	float gr_db;      /* gain reduction at the last frame, <= 0 */
 	float gr_peak_db; /* deepest gain reduction during the last call, <= 0 */
@@ -144,7 +144,7 @@ void dynamics_process(struct dynamics *d, float *const *restrict ch, int channel
     const float *const *restrict sidechain, int sidechain_channels, int frames);
 
 /* Forgets the detector, the gain and hold state (gain 0 dB, makeup at its
- * target). RT-safe. */
+ * target, meters at 0). RT-safe. */
 void dynamics_reset(struct dynamics *d);
 
 /*

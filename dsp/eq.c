@@ -149,7 +149,7 @@ static void
 coefs_step(const struct biquad_coefs *from, const struct biquad_coefs *to, float inv_n,
     struct biquad_coefs *step)
 {
-	step->c1 = (to->c1 - from->c1) * inv_n;
+	step->d1 = (to->d1 - from->d1) * inv_n;
 	step->c2 = (to->c2 - from->c2) * inv_n;
 	step->c3 = (to->c3 - from->c3) * inv_n;
 	step->m0 = (to->m0 - from->m0) * inv_n;
@@ -160,7 +160,7 @@ coefs_step(const struct biquad_coefs *from, const struct biquad_coefs *to, float
 static bool
 coefs_nonzero(const struct biquad_coefs *c)
 {
-	return c->c1 != 0.0f || c->c2 != 0.0f || c->c3 != 0.0f ||
+	return c->d1 != 0.0f || c->c2 != 0.0f || c->c3 != 0.0f ||
 	    c->m0 != 0.0f || c->m1 != 0.0f || c->m2 != 0.0f;
 }
 
@@ -171,7 +171,7 @@ coefs_advance(const struct biquad_coefs *from, const struct biquad_coefs *step, 
 {
 	const float t = (float)n;
 
-	out->c1 = from->c1 + t * step->c1;
+	out->d1 = from->d1 + t * step->d1;
 	out->c2 = from->c2 + t * step->c2;
 	out->c3 = from->c3 + t * step->c3;
 	out->m0 = from->m0 + t * step->m0;
@@ -199,7 +199,7 @@ eq_set_coefs(struct eq *e, const struct eq_coefs *c)
 			 * the output mix ramping from the identity. */
 			for (ch = 0; ch < EQ_MAX_CHANNELS; ch++)
 				biquad_reset(&e->st[s][ch]);
-			e->cur[s].c1 = t->c1;
+			e->cur[s].d1 = t->d1;
 			e->cur[s].c2 = t->c2;
 			e->cur[s].c3 = t->c3;
 			e->cur[s].m0 = 1.0f;

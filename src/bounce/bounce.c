@@ -112,6 +112,7 @@ bounce_run(const struct session *s, const struct bounce_options *o,
 	po.max_block_frames = o->block_frames;
 	po.output_format = o->format;
 	po.stream_quality = STREAM_QUALITY_BEST;
+	po.meters = false;     /* nobody watches them */
 	rc = plan_compile(s, &po, &p, d);
 	if (rc != 0)
 		return rc;

@@ -660,12 +660,15 @@ wav_out_write(struct wav_out *w, const float *const *channels, int frames,
 			return fail_write(w, ERR_INVALID, d);
 		}
 		if (w->format == WAV_PCM24) {
-			int32_t *ib = w->buf;
+			/* packed here and written raw: one write per chunk and
+			 * no second conversion inside libsndfile */
+			unsigned char *bb = w->buf;
+			sf_count_t bytes = (sf_count_t)n * ch * 3;
 
 			for (int c = 0; c < ch; c++)
-				dither_to_i24(&w->dither[c], channels[source[c]] + done,
-				    ib + c, n, ch);
-			put = sf_writef_int(w->sf, ib, n);
+				dither_to_s24le(&w->dither[c], channels[source[c]] + done,
+				    bb + 3 * c, n, 3 * ch);
+			put = sf_write_raw(w->sf, bb, bytes) == bytes ? n : 0;
 		} else {
 			float *fb = w->buf;
 

@@ -29,6 +29,7 @@ plan_options_default(struct plan_options *o)
 	o->downmix_lfe = false;
 	o->stream_ring_seconds = 2.0;
 	o->stream_quality = STREAM_QUALITY_BEST;
+	o->meters = true;
 }
 
 /* ---- solo-in-place ------------------------------------------------------ */
@@ -392,6 +393,7 @@ plan_compile(const struct session *s, const struct plan_options *opt,
 	p->sample_rate_hz = s->sample_rate_hz;
 	p->max_block = opt->max_block_frames;
 	p->position = s->timecode.start_frames;
+	p->meters = opt->meters;
 
 	scfg.sample_rate_hz = s->sample_rate_hz;
 	scfg.ring_seconds = opt->stream_ring_seconds;
@@ -594,12 +596,9 @@ seek_strip(struct pl_strip *ps, int64_t pos)
 	pl_lane_seek(&ps->mute_lane, pos);
 	pl_lane_seek(&ps->pan_x, pos);
 	pl_lane_seek(&ps->pan_y, pos);
-	for (size_t r = 0; r < ps->send_count; r++) {
+	for (size_t r = 0; r < ps->send_count; r++)
 		pl_lane_seek(&ps->sends[r].level_lane, pos);
-		ps->sends[r].last_valid = false;
-	}
-	ps->out.last_valid = false;
-	ps->last_gain_valid = false;
+	ps->pan_keys[0].format = ps->pan_keys[1].format = CHAN_FORMAT_COUNT;
 	for (size_t v = 0; v < ps->voice_count; v++) {
 		struct pl_voice *pv = &ps->voices[v];
 

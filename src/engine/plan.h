@@ -24,7 +24,7 @@
 #include "session/session.h"
 
 /* Control quantum: automation is evaluated at least this often (frames). */
-#define PLAN_QUANTUM 64
+#define PLAN_QUANTUM 256
 #define PLAN_MAX_CHANNELS 10   /* 7.1.2 */
 #define PLAN_METER_RMS_MS 300.0  /* RMS meter time constant */
 
@@ -37,10 +37,11 @@ struct plan_options {
 	bool downmix_lfe;           /* include the LFE in a fold-down (default no) */
 	double stream_ring_seconds; /* read-ahead per voice */
 	enum stream_quality stream_quality;
+	bool meters;                /* compute meters (off for a bounce) */
 };
 
 /* Fills the defaults (block 1024, session format, -3.01/-3.01 dB, LFE dropped,
- * 2 s read-ahead, best resampling). */
+ * 2 s read-ahead, best resampling, meters on). */
 void plan_options_default(struct plan_options *o);
 
 struct plan;

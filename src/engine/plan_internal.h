@@ -48,10 +48,23 @@ struct pl_route {
 	bool follows_pan;               /* matrix depends on the (automated) pan */
 	float level_lin;                /* static send level (1 for outputs) */
 	struct pl_lane level_lane;      /* send level automation (dB) */
-	float matrix[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS];  /* [in][out] */
-	/* run state: the coefficients at the end of the last segment */
-	float last[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS];
-	bool last_valid;
+	float matrix[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS];  /* [in][out], static pan */
+};
+
+/*
+ * Automated panning: panner matrices are computed at keyframes (every
+ * PLAN_PAN_QUANTUM frames of the timeline and at every pan breakpoint) and
+ * interpolated linearly in between; computing one costs trigonometry, so
+ * the strip keeps the last keyframe pair per destination format.
+ */
+#define PLAN_PAN_QUANTUM 1024
+
+struct pl_pan_keys {
+	enum chan_format format;        /* destination format; COUNT = unused */
+	int64_t from, to;               /* keyframe interval; from > to = empty */
+	bool to_is_left;                /* `to` holds the left limit (a step) */
+	float m0[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS];  /* at from */
+	float m1[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS];  /* just before to */
 };
 
 enum pl_strip_kind { PL_TRACK, PL_BUS, PL_MASTER };
@@ -76,13 +89,13 @@ struct pl_strip {
 	struct pan pan;                 /* static panner */
 	struct pl_lane pan_x, pan_y;    /* automated panner */
 
+	struct pl_pan_keys pan_keys[2]; /* run state */
+
 	struct pl_route out;            /* dest NULL for the master */
 	struct pl_route *sends;
 	size_t send_count;
 
 	bool is_stem;
-	float last_gain;                /* run state: fader gain at segment end */
-	bool last_gain_valid;
 
 	struct meter meter;             /* run state: post-fader peak and RMS */
 };
@@ -91,6 +104,7 @@ struct plan {
 	int sample_rate_hz;
 	int max_block;
 	int64_t position;               /* next frame to render */
+	bool meters;
 
 	struct pl_strip *strips;        /* tracks, buses (signal order), master */
 	size_t strip_count;

@@ -166,8 +166,94 @@ lane_at(struct pl_lane *l, int64_t f, bool left)
 	return left ? pl_lane_eval_left(l, f) : pl_lane_eval(l, f);
 }
 
-/* A route's coefficient matrix at frame f (panner x level); with left,
- * the limit from the left. */
+static void
+pan_matrix_now(struct pl_strip *ps, enum chan_format to, int64_t f, bool left,
+    float m[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS])
+{
+	struct pan pan = ps->pan;
+
+	if (ps->pan_x.count > 0)
+		pan.x = lane_at(&ps->pan_x, f, left);
+	if (ps->pan_y.count > 0)
+		pan.y = lane_at(&ps->pan_y, f, left);
+	route_matrix(ps->format, to, &pan, m);
+}
+
+/* Whether a pan lane steps at frame f (its left limit differs). */
+static bool
+pan_matrix_differs_left(struct pl_strip *ps, int64_t f)
+{
+	struct pl_lane *lanes[2] = { &ps->pan_x, &ps->pan_y };
+
+	for (int i = 0; i < 2; i++)
+		if (lanes[i]->count > 0 &&
+		    lane_at(lanes[i], f, true) != lane_at(lanes[i], f, false))
+			return true;
+	return false;
+}
+
+/* The keyframe interval around frame f: the PLAN_PAN_QUANTUM grid cut at
+ * the pan lanes' breakpoints. A frame on a boundary belongs to the interval
+ * it starts, unless left (then to the one it ends). */
+static void
+pan_interval(struct pl_strip *ps, int64_t f, bool left, int64_t *from,
+    int64_t *to)
+{
+	int64_t g = left ? f - 1 : f;
+	int64_t a = g - (g % PLAN_PAN_QUANTUM), b = a + PLAN_PAN_QUANTUM, t;
+	struct pl_lane *lanes[2] = { &ps->pan_x, &ps->pan_y };
+
+	for (int i = 0; i < 2; i++) {
+		struct pl_lane *l = lanes[i];
+
+		if (l->count == 0)
+			continue;
+		pl_lane_eval(l, g);
+		if (l->cursor > 0 && l->points[l->cursor - 1].frame > a)
+			a = l->points[l->cursor - 1].frame;
+		if ((t = pl_lane_next_point(l, g)) < b)
+			b = t;
+	}
+	*from = a;
+	*to = b;
+}
+
+/* The panner's matrix into format `to` at frame f (left: the limit from the
+ * left), from the strip's keyframe cache. */
+static void
+pan_matrix_at(struct pl_strip *ps, enum chan_format to, int64_t f, bool left,
+    float m[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS])
+{
+	struct pl_pan_keys *k = &ps->pan_keys[0];
+	int64_t a, b;
+	float w;
+
+	if (k->format != to && ps->pan_keys[1].format == to)
+		k = &ps->pan_keys[1];
+	else if (k->format != to)
+		k = &ps->pan_keys[k->format == CHAN_FORMAT_COUNT ? 0 : 1];
+	pan_interval(ps, f, left, &a, &b);
+	if (k->format != to || k->from != a || k->to != b) {
+		/* moving on to the next interval: its start is the old end
+		 * when the pan is continuous there */
+		if (k->format == to && k->to == a && !k->to_is_left)
+			memcpy(k->m0, k->m1, sizeof k->m0);
+		else
+			pan_matrix_now(ps, to, a, false, k->m0);
+		pan_matrix_now(ps, to, b, true, k->m1);
+		k->to_is_left = pan_matrix_differs_left(ps, b);
+		k->format = to;
+		k->from = a;
+		k->to = b;
+	}
+	w = (float)(f - a) / (float)(b - a);
+	for (int i = 0; i < ps->channels; i++)
+		for (int o = 0; o < chan_format_channels(to); o++)
+			m[i][o] = k->m0[i][o] + (k->m1[i][o] - k->m0[i][o]) * w;
+}
+
+/* A route's coefficient matrix at frame f (panner x level); with left, the
+ * limit from the left. */
 static void
 route_coefs(struct pl_strip *ps, struct pl_route *r, int64_t f, bool left,
     float m[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS])
@@ -177,17 +263,10 @@ route_coefs(struct pl_strip *ps, struct pl_route *r, int64_t f, bool left,
 
 	if (r->level_lane.count > 0)
 		level *= db_to_lin(lane_at(&r->level_lane, f, left));
-	if (r->follows_pan && (ps->pan_x.count > 0 || ps->pan_y.count > 0)) {
-		struct pan pan = ps->pan;
-
-		if (ps->pan_x.count > 0)
-			pan.x = lane_at(&ps->pan_x, f, left);
-		if (ps->pan_y.count > 0)
-			pan.y = lane_at(&ps->pan_y, f, left);
-		route_matrix(ps->format, r->dest->format, &pan, m);
-	} else {
+	if (r->follows_pan && (ps->pan_x.count > 0 || ps->pan_y.count > 0))
+		pan_matrix_at(ps, r->dest->format, f, left, m);
+	else
 		memcpy(m, r->matrix, sizeof r->matrix);
-	}
 	for (int i = 0; i < in; i++)
 		for (int o = 0; o < out; o++)
 			m[i][o] *= level;
@@ -297,8 +376,9 @@ process_run(struct plan *p, int n)
 		/* a silent track without inserts adds nothing anywhere */
 		if (!(silent && ps->insert_count == 0))
 			render_routing(ps, pos, n);
-		meter_process(&ps->meter, (const float *const *)ps->buf,
-		    ps->channels, n);
+		if (p->meters)
+			meter_process(&ps->meter, (const float *const *)ps->buf,
+			    ps->channels, n);
 	}
 	if (p->fold) {
 		fold(p->out, p->out_channels, p->master->buf, p->master->channels,

@@ -523,6 +523,11 @@ stream_voice_read(struct stream_voice *v, float *const *out, int frames)
 
 		if (n > (size_t)got - k)
 			n = (size_t)got - k;
+		if (ch == 1) {
+			memcpy(out[0] + k, src, n * sizeof *src);
+			k += n;
+			continue;
+		}
 		for (int c = 0; c < ch; c++) {
 			float *restrict dst = out[c] + k;
 

@@ -1,0 +1,635 @@
+/*
+ * Dynamics: the fast log2/exp2 against libm, static curves (the curve
+ * function and steady signals through the kernel), attack/release/hold
+ * timing against their definitions, sidechain keying, linking, makeup,
+ * gain-reduction reporting, smooth parameter changes, denormals,
+ * validation. All signals are made here.
+ */
+#include "test.h"
+
+#include <stdint.h>
+
+#include "dsp/dsp.h"
+#include "dsp/dynamics.h"
+
+#define SR 48000.0
+
+static uint64_t rng_state = 0x853c49e6748fea9bull;
+
+static double
+rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (double)(rng_state >> 11) / 9007199254740992.0 * 2.0 - 1.0;
+}
+
+static double
+db(double lin)
+{
+	return 20 * log10(lin);
+}
+
+static double
+lin(double dbv)
+{
+	return pow(10, dbv / 20);
+}
+
+/* Least-squares amplitude of the sinusoid at w rad/frame in y[0..n),
+ * frame 0 being absolute frame t0. */
+static double
+fit_amplitude(const float *y, int n, double w, int t0)
+{
+	double ss = 0, cc = 0, sc = 0, ys = 0, yc = 0, det, a, b;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		double s = sin(w * (t0 + i)), c = cos(w * (t0 + i));
+
+		ss += s * s;
+		cc += c * c;
+		sc += s * c;
+		ys += y[i] * s;
+		yc += y[i] * c;
+	}
+	det = ss * cc - sc * sc;
+	a = (ys * cc - yc * sc) / det;
+	b = (yc * ss - ys * sc) / det;
+	return sqrt(a * a + b * b);
+}
+
+/* Defaults: a 4:1 compressor at -20 dBFS, hard knee, peak, linked, with
+ * instant attack and a slow release, so that a steady tone's gain sits at
+ * its crest's (a slower attack lets part of each crest through: that is
+ * what attack is for, and it lowers the average reduction). */
+static struct dynamics_params
+comp(void)
+{
+	struct dynamics_params p;
+
+	memset(&p, 0, sizeof p);
+	p.mode = DYNAMICS_COMPRESSOR;
+	p.detector = DYNAMICS_PEAK;
+	p.link = true;
+	p.threshold_db = -20;
+	p.ratio = 4;
+	p.attack_ms = 0;
+	p.release_ms = 1000;
+	p.rms_ms = 50;
+	return p;
+}
+
+static struct dynamics dyn;
+
+static void
+start(const struct dynamics_params *p)
+{
+	struct dynamics_coefs c;
+
+	if (dynamics_design(p, SR, &c) != 0) {
+		TEST_FAIL_("dynamics_design failed");
+		memset(&c, 0, sizeof c);
+	}
+	dynamics_init(&dyn, &c);
+}
+
+/* Runs `channels` sines (amplitudes amp[k], frequency f, 1 s, 256-frame
+ * blocks) through dyn, keyed by sc (NULL: self); returns the steady output
+ * peak level of each channel in dBFS. */
+static void
+run_sines(int channels, const double *amp_db, double f, const float *const *sc, int scn,
+    double *out_db)
+{
+	const int n = (int)SR, meas = (int)(0.2 * SR);
+	const double w = 2 * M_PI * f / SR;
+	static float buf[4][48000];
+	float *ch[4];
+	const float *scb[4];
+	int k, i, j;
+
+	for (k = 0; k < channels; k++)
+		for (i = 0; i < n; i++)
+			buf[k][i] = (float)(lin(amp_db[k]) * sin(w * i + k));
+	for (i = 0; i < n; i += 256) {
+		for (k = 0; k < channels; k++)
+			ch[k] = buf[k] + i;
+		for (j = 0; sc != NULL && j < scn; j++)
+			scb[j] = sc[j] + i;
+		dynamics_process(&dyn, ch, channels, sc ? scb : NULL, scn, 256);
+	}
+	for (k = 0; k < channels; k++)
+		out_db[k] = db(fit_amplitude(buf[k] + n - meas, meas, w, n - meas));
+}
+
+static double
+run_sine(double amp_db, double f)
+{
+	double out;
+
+	run_sines(1, &amp_db, f, NULL, 0, &out);
+	return out;
+}
+
+static void
+test_fast_math(void)
+{
+	double worst_log = 0, worst_exp = 0, x;
+	int i;
+
+	/* -200..+40 dB in 0.001 dB steps, plus random mantissas */
+	for (i = -200000; i <= 40000; i++) {
+		double want = i / 1000.0;
+		float v = (float)lin(want);
+		double e1 = fabs(dsp_fast_lin_to_db(v) - db(v));
+		double e2 = fabs(db(dsp_fast_db_to_lin((float)want)) - (double)(float)want);
+
+		worst_log = e1 > worst_log ? e1 : worst_log;
+		worst_exp = e2 > worst_exp ? e2 : worst_exp;
+	}
+	for (i = 0; i < 100000; i++) {
+		x = pow(2, 60 * rnd());
+		worst_log = fmax(worst_log, fabs(dsp_fast_log2f((float)x) - log2((float)x)) *
+		    DSP_DB_PER_LOG2);
+		x = 100 * rnd();
+		worst_exp = fmax(worst_exp, fabs(log2(dsp_fast_exp2f((float)x)) - (float)x) *
+		    DSP_DB_PER_LOG2);
+	}
+	printf("fast log2: worst %.2g dB; fast exp2: worst %.2g dB\n", worst_log, worst_exp);
+	CHECK(worst_log < 0.001); /* required: 0.01 dB */
+	CHECK(worst_exp < 0.001);
+	/* exact at powers of two, clamped outside its range */
+	CHECK(dsp_fast_log2f(1.0f) == 0.0f);
+	CHECK(dsp_fast_log2f(0.25f) == -2.0f);
+	CHECK(dsp_fast_exp2f(0.0f) == 1.0f);
+	CHECK(dsp_fast_exp2f(3.0f) == 8.0f);
+	CHECK(fpclassify(dsp_fast_exp2f(-1000.0f)) == FP_NORMAL);
+	CHECK(fpclassify(dsp_fast_exp2f(NAN)) == FP_NORMAL);
+	CHECK(isfinite(dsp_fast_exp2f(1000.0f)));
+}
+
+static void
+test_curves(void)
+{
+	struct dynamics_params p = comp();
+	struct dynamics_coefs c;
+	float l;
+	double worst_jump = 0, prev = 0;
+
+	REQUIRE(dynamics_design(&p, SR, &c) == 0);
+	CHECK_NEAR(dynamics_curve_gain_db(&c, -30), 0.0, 1e-6);
+	CHECK_NEAR(dynamics_curve_gain_db(&c, -20), 0.0, 1e-6);
+	CHECK_NEAR(dynamics_curve_gain_db(&c, -10), -7.5, 1e-5);
+	CHECK_NEAR(dynamics_curve_gain_db(&c, 0), -15.0, 1e-5);
+	p.knee_db = 10;
+	REQUIRE(dynamics_design(&p, SR, &c) == 0);
+	CHECK_NEAR(dynamics_curve_gain_db(&c, -25), 0.0, 1e-6);
+	CHECK_NEAR(dynamics_curve_gain_db(&c, -20), -0.9375, 1e-5);
+	CHECK_NEAR(dynamics_curve_gain_db(&c, -15), -3.75, 1e-5);
+	CHECK_NEAR(dynamics_curve_gain_db(&c, 0), -15.0, 1e-5);
+	/* the knee is continuous (and so is its slope, by construction) */
+	for (l = -40; l < 0; l += 0.01f) {
+		double g = dynamics_curve_gain_db(&c, l);
+
+		if (l > -40)
+			worst_jump = fmax(worst_jump, fabs(g - prev));
+		prev = g;
+	}
+	CHECK(worst_jump < 0.0076); /* slope never beyond 1 - 1/4 */
+	p.ratio = INFINITY;
+	p.knee_db = 0;
+	REQUIRE(dynamics_design(&p, SR, &c) == 0);
+	CHECK_NEAR(dynamics_curve_gain_db(&c, -5), -15.0, 1e-5); /* a brickwall */
+
+	p.mode = DYNAMICS_EXPANDER;
+	p.threshold_db = -40;
+	p.ratio = 2;
+	p.range_db = 20;
+	REQUIRE(dynamics_design(&p, SR, &c) == 0);
+	CHECK_NEAR(dynamics_curve_gain_db(&c, -30), 0.0, 1e-6);
+	CHECK_NEAR(dynamics_curve_gain_db(&c, -50), -10.0, 1e-5);
+	CHECK_NEAR(dynamics_curve_gain_db(&c, -70), -20.0, 1e-5); /* range */
+	CHECK_NEAR(dynamics_curve_gain_db(&c, -200), -20.0, 1e-5);
+	p.knee_db = 6;
+	REQUIRE(dynamics_design(&p, SR, &c) == 0);
+	CHECK_NEAR(dynamics_curve_gain_db(&c, -37), 0.0, 1e-6);
+	CHECK_NEAR(dynamics_curve_gain_db(&c, -40), -0.75, 1e-5);
+	CHECK_NEAR(dynamics_curve_gain_db(&c, -43), -3.0, 1e-5);
+
+	p.mode = DYNAMICS_GATE;
+	p.range_db = 60;
+	REQUIRE(dynamics_design(&p, SR, &c) == 0);
+	CHECK_NEAR(dynamics_curve_gain_db(&c, -39.9f), 0.0, 1e-6);
+	CHECK_NEAR(dynamics_curve_gain_db(&c, -40), 0.0, 1e-6);
+	CHECK_NEAR(dynamics_curve_gain_db(&c, -40.1f), -60.0, 1e-5);
+}
+
+/* Steady signals through the kernel land on the static curve. */
+static void
+test_static_levels(void)
+{
+	struct dynamics_params p = comp();
+	double out[2];
+
+	/* 4:1 at -20, a -8 dBFS (peak) sine: 12 dB over, output -17 dBFS. */
+	start(&p);
+	CHECK_NEAR(run_sine(-8, 1000), -17.0, 0.03);
+	CHECK_NEAR(dyn.gr_db, -9.0, 0.03);
+	CHECK(dyn.gr_peak_db <= dyn.gr_db + 1e-6);
+	/* below threshold: untouched */
+	start(&p);
+	CHECK_NEAR(run_sine(-25, 1000), -25.0, 0.001);
+	CHECK_NEAR(dyn.gr_db, 0.0, 1e-6);
+	/* with a 12 dB knee, -16 dBFS is 4 dB into it: -3.125 dB */
+	p.knee_db = 12;
+	start(&p);
+	CHECK_NEAR(run_sine(-16, 1000), -19.125, 0.03);
+	/* makeup adds on top */
+	p.knee_db = 0;
+	p.makeup_db = 6;
+	start(&p);
+	CHECK_NEAR(run_sine(-8, 1000), -11.0, 0.03);
+	CHECK_NEAR(dyn.gr_db, -9.0, 0.03); /* makeup not in the meter */
+	/* RMS detector: a -8 dBFS peak sine reads -11.01 dBFS */
+	p = comp();
+	p.detector = DYNAMICS_RMS;
+	start(&p);
+	CHECK_NEAR(run_sine(-8, 1000), -8 - 0.75 * (-8 - 3.0103 + 20), 0.03);
+
+	/* Expander 1:2 below -40, range 20 (RMS detector for steady sines). */
+	p = comp();
+	p.mode = DYNAMICS_EXPANDER;
+	p.detector = DYNAMICS_RMS;
+	p.threshold_db = -40;
+	p.ratio = 2;
+	p.range_db = 20;
+	p.attack_ms = 5;
+	p.release_ms = 50;
+	start(&p);
+	CHECK_NEAR(run_sine(-30, 1000), -30.0, 0.01);
+	start(&p);
+	/* RMS -50.01: 10.01 dB under, gain -10.01 */
+	CHECK_NEAR(run_sine(-46.9897, 1000), -46.9897 - 10.0, 0.03);
+	start(&p);
+	CHECK_NEAR(run_sine(-70, 1000), -90.0, 0.03); /* range */
+	CHECK_NEAR(dyn.gr_db, -20.0, 0.03);
+
+	/* Gate at -40 with 60 dB range. */
+	p.mode = DYNAMICS_GATE;
+	p.range_db = 60;
+	start(&p);
+	CHECK_NEAR(run_sine(-30, 1000), -30.0, 0.01);
+	start(&p);
+	CHECK_NEAR(run_sine(-50, 1000), -110.0, 0.05);
+
+	/* Unlinked channels each sit on the curve. */
+	p = comp();
+	p.link = false;
+	start(&p);
+	{
+		const double amp[2] = { -8, -30 };
+
+		run_sines(2, amp, 1000, NULL, 0, out);
+		CHECK_NEAR(out[0], -17.0, 0.03);
+		CHECK_NEAR(out[1], -30.0, 0.01);
+		CHECK_NEAR(dyn.gr_db, -9.0, 0.03); /* the deepest channel */
+	}
+}
+
+/* Gain in dB applied at frame i (DC input, so exactly out/in). */
+static double
+gain_at(const float *out, const float *in, int i)
+{
+	return db(out[i] / in[i]);
+}
+
+/* attack_ms and release_ms are time constants of the gain in dB: a step
+ * in the curve's target is 63.2% done after one, 86.5% after two. */
+static void
+test_attack_release(void)
+{
+	const int n = (int)(1.6 * SR), s0 = (int)(0.1 * SR), s1 = (int)(0.6 * SR);
+	const int ta = (int)(0.010 * SR), tr = (int)(0.100 * SR);
+	struct dynamics_params p = comp();
+	float *in = malloc(sizeof(float) * n), *out = malloc(sizeof(float) * n), *ch[1];
+	int i, first;
+
+	REQUIRE(in != NULL && out != NULL);
+	p.attack_ms = 10;
+	p.release_ms = 100;
+	start(&p);
+	for (i = 0; i < n; i++)
+		in[i] = out[i] = (float)(i >= s0 && i < s1 ? lin(-4) : lin(-40));
+	for (i = 0; i < n; i += 100) {
+		ch[0] = out + i;
+		dynamics_process(&dyn, ch, 1, NULL, 0, n - i < 100 ? n - i : 100);
+	}
+	/* the target is -12 dB from frame s0; frame s0 + k - 1 has had k steps */
+	CHECK_NEAR(gain_at(out, in, s0 - 1), 0.0, 1e-6);
+	CHECK_NEAR(gain_at(out, in, s0 + ta - 1), -12 * (1 - exp(-1)), 0.005);
+	CHECK_NEAR(gain_at(out, in, s0 + 2 * ta - 1), -12 * (1 - exp(-2)), 0.005);
+	for (first = s0; first < s1 && gain_at(out, in, first) > -12 * (1 - exp(-1)); first++)
+		;
+	CHECK(abs(first - (s0 + ta - 1)) <= 1);
+	CHECK_NEAR(gain_at(out, in, s1 - 1), -12.0, 0.005);
+	/* release back towards 0 dB */
+	CHECK_NEAR(gain_at(out, in, s1 + tr - 1), -12 * exp(-1), 0.005);
+	CHECK_NEAR(gain_at(out, in, s1 + 2 * tr - 1), -12 * exp(-2), 0.005);
+	CHECK_NEAR(dyn.gr_db, -12 * exp(-(double)(n - s1) / tr), 0.005);
+
+	/* Instant attack and release: the gain is the curve, frame by frame. */
+	p.attack_ms = 0;
+	p.release_ms = 0;
+	start(&p);
+	for (i = 0; i < n; i++)
+		out[i] = in[i];
+	ch[0] = out;
+	dynamics_process(&dyn, ch, 1, NULL, 0, n);
+	CHECK_NEAR(gain_at(out, in, s0), -12.0, 0.005);
+	CHECK_NEAR(gain_at(out, in, s1), 0.0, 0.005);
+
+	/* Gate: attack is how fast it opens, release how fast it closes. */
+	p = comp();
+	p.mode = DYNAMICS_GATE;
+	p.threshold_db = -30;
+	p.range_db = 60;
+	p.attack_ms = 10;
+	p.release_ms = 5; /* closed within 0.1 s from the start */
+	start(&p);
+	for (i = 0; i < n; i++)
+		out[i] = in[i];
+	for (i = 0; i < n; i += 256) {
+		ch[0] = out + i;
+		dynamics_process(&dyn, ch, 1, NULL, 0, n - i < 256 ? n - i : 256);
+	}
+	CHECK_NEAR(gain_at(out, in, s0 - 1), -60.0, 0.01);
+	CHECK_NEAR(gain_at(out, in, s0 + ta - 1), -60 * exp(-1), 0.01);
+	CHECK_NEAR(gain_at(out, in, s1 - 1), 0.0, 0.01);
+	CHECK_NEAR(gain_at(out, in, s1 + ta / 2 - 1), -60 * (1 - exp(-1)), 0.01);
+	free(in);
+	free(out);
+}
+
+/* The gate holds open for hold_ms after the key last reached threshold. */
+static void
+test_gate_hold(void)
+{
+	const int n = 4000, off = 1000, hold = 480; /* 10 ms */
+	struct dynamics_params p = comp();
+	static float main_buf[4000], key[4000];
+	float *ch[1] = { main_buf };
+	const float *sc[1] = { key };
+	int i, open_until = -1;
+
+	p.mode = DYNAMICS_GATE;
+	p.threshold_db = -40;
+	p.range_db = 60;
+	p.attack_ms = 0;
+	p.release_ms = 0;
+	p.hold_ms = 10;
+	start(&p);
+	for (i = 0; i < n; i++) {
+		main_buf[i] = 0.1f;
+		key[i] = i < off ? 0.5f : 0.0f;
+	}
+	dynamics_process(&dyn, ch, 1, sc, 1, n);
+	for (i = 0; i < n; i++)
+		if (main_buf[i] == 0.1f || fabs(db(main_buf[i] / 0.1f)) < 1e-3)
+			open_until = i;
+	CHECK_INT_EQ(open_until, off + hold - 1);
+	CHECK_NEAR(db(main_buf[off + hold] / 0.1f), -60.0, 0.01);
+	CHECK_NEAR(db(main_buf[n - 1] / 0.1f), -60.0, 0.01);
+}
+
+/* A quiet main signal ducked by a loud sidechain; with the sidechain
+ * silent, nothing happens even to a loud main signal. */
+static void
+test_sidechain(void)
+{
+	static float sc0[48000], sc1[48000], silent[48000];
+	const float *sc[2] = { sc0, sc1 };
+	const float *quiet[1] = { silent };
+	struct dynamics_params p = comp();
+	double amp[2] = { -30, -30 }, out[2];
+	int i;
+
+	for (i = 0; i < 48000; i++) {
+		sc0[i] = (float)(lin(-4) * sin(2 * M_PI * 220 * i / SR));
+		sc1[i] = (float)(lin(-50) * sin(2 * M_PI * 330 * i / SR));
+	}
+	start(&p);
+	run_sines(1, amp, 1000, NULL, 0, out);
+	CHECK_NEAR(out[0], -30.0, 0.001); /* self-keyed: below threshold */
+	start(&p);
+	run_sines(1, amp, 1000, sc, 1, out);
+	CHECK_NEAR(out[0], -30 - 12.0, 0.05); /* ducked 12 dB by the key */
+	CHECK_NEAR(dyn.gr_db, -12.0, 0.05);
+	/* a loud main keyed from silence passes untouched */
+	amp[0] = -2;
+	start(&p);
+	run_sines(1, amp, 1000, quiet, 1, out);
+	CHECK_NEAR(out[0], -2.0, 0.001);
+	/* linked: the max over both key channels keys both main channels */
+	amp[0] = amp[1] = -30;
+	start(&p);
+	run_sines(2, amp, 1000, sc, 2, out);
+	CHECK_NEAR(out[0], -42.0, 0.05);
+	CHECK_NEAR(out[1], -42.0, 0.05);
+	/* unlinked: main i keys from key i (mod count) */
+	p.link = false;
+	start(&p);
+	run_sines(2, amp, 1000, sc, 2, out);
+	CHECK_NEAR(out[0], -42.0, 0.05);
+	CHECK_NEAR(out[1], -30.0, 0.001);
+	start(&p);
+	run_sines(2, amp, 1000, sc, 1, out); /* one key for both */
+	CHECK_NEAR(out[0], -42.0, 0.05);
+	CHECK_NEAR(out[1], -42.0, 0.05);
+}
+
+/* Linked stereo: one loud channel pulls the quiet one down with it. */
+static void
+test_linking(void)
+{
+	struct dynamics_params p = comp();
+	const double amp[2] = { -4, -30 };
+	double out[2];
+
+	start(&p);
+	run_sines(2, amp, 1000, NULL, 0, out);
+	CHECK_NEAR(out[0], -16.0, 0.05);
+	CHECK_NEAR(out[1], -42.0, 0.05);
+	CHECK_NEAR(dyn.gr_db, -12.0, 0.05);
+	p.link = false;
+	start(&p);
+	run_sines(2, amp, 1000, NULL, 0, out);
+	CHECK_NEAR(out[0], -16.0, 0.05);
+	CHECK_NEAR(out[1], -30.0, 0.001);
+}
+
+/* Parameter changes never make the gain jump: makeup glides, a threshold
+ * move is followed at the attack rate. */
+static void
+test_smooth_changes(void)
+{
+	struct dynamics_params p = comp();
+	struct dynamics_coefs c;
+	const int n = 14400;
+	static float in[14400], out[14400];
+	float *ch[1];
+	double worst = 0, g, prev = 0;
+	int i;
+
+	p.attack_ms = 5;
+	start(&p);
+	for (i = 0; i < n; i++)
+		in[i] = out[i] = 0.5f; /* -6.02 dBFS, 13.98 dB over */
+	for (i = 0; i < n; i += 64) {
+		if (i == 4800) {
+			p.threshold_db = -40; /* 20 dB further over: target -25.5 dB */
+			p.makeup_db = 12;
+			REQUIRE(dynamics_design(&p, SR, &c) == 0);
+			dynamics_set_coefs(&dyn, &c);
+		}
+		ch[0] = out + i;
+		dynamics_process(&dyn, ch, 1, NULL, 0, 64);
+	}
+	for (i = 2400; i < n; i++) {
+		g = gain_at(out, in, i);
+		if (i > 2400)
+			worst = fmax(worst, fabs(g - prev));
+		prev = g;
+	}
+	/* steps are at most 1/240 of the 15 dB target move plus the makeup
+	 * glide (12 dB with a 5 ms time constant: 0.05 dB per frame), less
+	 * as they partly cancel */
+	printf("largest per-frame gain change after a parameter jump: %.3f dB\n", worst);
+	CHECK(worst < 0.15);
+	CHECK_NEAR(gain_at(out, in, 4799), -0.75 * (db(0.5) + 20), 0.005);
+	CHECK_NEAR(gain_at(out, in, n - 1), -0.75 * (db(0.5) + 40) + 12, 0.01);
+	CHECK_NEAR(dyn.gr_db, -0.75 * (db(0.5) + 40), 0.01);
+
+	CHECK(dyn.makeup_glide_db == 0.0f); /* the glide settles exactly */
+}
+
+static void
+test_denormals_and_nan(void)
+{
+	struct dynamics_params p = comp();
+	float a[2][256], *ch[2] = { a[0], a[1] };
+	int mode, b, i, k, subnormal = 0, nonzero = 0, nonfinite = 0;
+
+	for (mode = 0; mode < 4; mode++) {
+		p = comp();
+		p.release_ms = 100;
+		p.detector = mode & 1 ? DYNAMICS_RMS : DYNAMICS_PEAK;
+		p.link = mode < 2;
+		start(&p);
+		for (b = 0; b < 100; b++) {
+			for (k = 0; k < 2; k++)
+				for (i = 0; i < 256; i++)
+					a[k][i] = (float)rnd();
+			dynamics_process(&dyn, ch, 2, NULL, 0, 256);
+		}
+		for (b = 0; b < (int)(10 * SR) / 256; b++) {
+			memset(a, 0, sizeof a);
+			dynamics_process(&dyn, ch, 2, NULL, 0, 256);
+			for (k = 0; k < 2; k++)
+				for (i = 0; i < 256; i++)
+					if (fpclassify(a[k][i]) == FP_SUBNORMAL)
+						subnormal++;
+		}
+		for (k = 0; k < 2; k++)
+			if (dyn.unit[k].gain_db != 0.0f || dyn.unit[k].env != 0.0f)
+				nonzero++;
+		if (dyn.gr_db != 0.0f || dyn.gr_peak_db != 0.0f)
+			nonzero++;
+
+		/* NaN and inf in the input do not poison what follows */
+		for (k = 0; k < 2; k++)
+			for (i = 0; i < 256; i++)
+				a[k][i] = (float)rnd();
+		a[0][5] = NAN;
+		a[1][9] = INFINITY;
+		dynamics_process(&dyn, ch, 2, NULL, 0, 256);
+		for (b = 0; b < 20; b++) {
+			for (k = 0; k < 2; k++)
+				for (i = 0; i < 256; i++)
+					a[k][i] = 0.1f;
+			dynamics_process(&dyn, ch, 2, NULL, 0, 256);
+		}
+		for (k = 0; k < 2; k++)
+			for (i = 0; i < 256; i++)
+				if (!isfinite(a[k][i]))
+					nonfinite++;
+	}
+	CHECK_INT_EQ(subnormal, 0);
+	CHECK_INT_EQ(nonzero, 0);
+	CHECK_INT_EQ(nonfinite, 0);
+}
+
+static void
+test_validation(void)
+{
+	struct dynamics_params p = comp(), q;
+	struct dynamics_coefs c, keep;
+
+	REQUIRE(dynamics_design(&p, SR, &c) == 0);
+	keep = c;
+	q = p;
+	q.ratio = 0.5;
+	CHECK_INT_EQ(dynamics_design(&q, SR, &c), DSP_ERR_INVALID);
+	q = p;
+	q.threshold_db = NAN;
+	CHECK_INT_EQ(dynamics_design(&q, SR, &c), DSP_ERR_INVALID);
+	q = p;
+	q.attack_ms = -1;
+	CHECK_INT_EQ(dynamics_design(&q, SR, &c), DSP_ERR_INVALID);
+	q = p;
+	q.detector = DYNAMICS_RMS;
+	q.rms_ms = 0;
+	CHECK_INT_EQ(dynamics_design(&q, SR, &c), DSP_ERR_INVALID);
+	q = p;
+	q.mode = (enum dynamics_mode)7;
+	CHECK_INT_EQ(dynamics_design(&q, SR, &c), DSP_ERR_INVALID);
+	q = p;
+	q.mode = DYNAMICS_EXPANDER;
+	q.ratio = INFINITY;
+	q.range_db = 40;
+	CHECK_INT_EQ(dynamics_design(&q, SR, &c), DSP_ERR_INVALID);
+	CHECK_INT_EQ(dynamics_design(&p, 4000, &c), DSP_ERR_INVALID);
+	CHECK(memcmp(&c, &keep, sizeof c) == 0);
+	/* fields a mode does not use are not checked */
+	q = p;
+	q.range_db = NAN;
+	q.hold_ms = -3;
+	q.rms_ms = 0;
+	CHECK_INT_EQ(dynamics_design(&q, SR, &c), 0);
+	q.mode = DYNAMICS_GATE;
+	q.range_db = 80;
+	q.hold_ms = 0;
+	q.ratio = NAN;
+	q.knee_db = -1;
+	CHECK_INT_EQ(dynamics_design(&q, SR, &c), 0);
+	CHECK_INT_EQ(c.hold_frames, 0);
+	q.hold_ms = 25;
+	CHECK_INT_EQ(dynamics_design(&q, SR, &c), 0);
+	CHECK_INT_EQ(c.hold_frames, 1200);
+}
+
+int
+main(void)
+{
+	test_fast_math();
+	test_curves();
+	test_static_levels();
+	test_attack_release();
+	test_gate_hold();
+	test_sidechain();
+	test_linking();
+	test_smooth_changes();
+	test_denormals_and_nan();
+	test_validation();
+	return test_report();
+}
