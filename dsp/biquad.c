@@ -30,9 +30,11 @@
  * c2 <= sqrt((1 - d1) c3) at both ends, Cauchy-Schwarz gives
  * c2(t) <= sqrt((1 - d1(t)) c3(t)), so e(t) >= 0 too: every frozen set met
  * during a linear ramp is stable. Rounding to float can break e >= 0 (or,
- * for poles within ~1e-7 of the unit circle, c3 < d1) by an ulp, so the
- * conversion checks the float values and nudges c2 down or d1 up by ulps
- * until the conditions hold exactly.
+ * for poles within ~1e-7 of the unit circle, c3 < d1), so the conversion
+ * checks the float values, raising d1 by ulps or taking c2 from the rounded
+ * d1 and c3, until the conditions hold exactly. The response moves by
+ * far less than 0.001 dB except for such near-marginal poles, whose
+ * damping float cannot hold anyway.
  */
 #include "dsp/biquad.h"
 

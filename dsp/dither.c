@@ -17,24 +17,30 @@ mix64(uint64_t z)
 	return z ^ (z >> 31);
 }
 
-static inline uint64_t
-next_u64(struct dither *d)
+/* A 32-bit integer hash with good avalanche (lowbias32). */
+static inline uint32_t
+hash32(uint32_t x)
 {
-	d->state += GOLDEN_GAMMA;
-	return mix64(d->state);
+	x ^= x >> 16;
+	x *= 0x7feb352du;
+	x ^= x >> 15;
+	x *= 0x846ca68bu;
+	x ^= x >> 16;
+	return x;
 }
 
 void
 dither_init(struct dither *d, uint64_t seed)
 {
 	d->seed = seed;
-	d->state = seed;
+	d->key = (uint32_t)mix64(seed);
+	d->state = 0;
 }
 
 void
 dither_reset(struct dither *d)
 {
-	d->state = d->seed;
+	d->state = 0;
 }
 
 uint64_t
@@ -44,32 +50,37 @@ dither_seed_for_channel(uint64_t file_seed, int ch)
 	    1);
 }
 
-static inline double
-tpdf(struct dither *d)
+/*
+ * The TPDF value for the next sample, in units of 2^-16 LSB, in
+ * (-65536, +65536): the difference of the two 16-bit halves of a hash of
+ * the sample's index (counter-based: cheap, and the same whatever the
+ * block sizes).
+ */
+static inline int32_t
+tpdf_fixed(struct dither *d)
 {
-	const double scale = 1.0 / 4294967296.0;     /* 2^-32 */
-	uint64_t r = next_u64(d);
+	uint64_t i = d->state++;
+	uint32_t r = hash32((uint32_t)i ^ hash32((uint32_t)(i >> 32) + d->key));
 
-	return (double)(uint32_t)(r >> 32) * scale -
-	    (double)(uint32_t)r * scale;
+	return (int32_t)(r >> 16) - (int32_t)(r & 0xFFFF);
 }
 
 double
 dither_tpdf_lsb(struct dither *d)
 {
-	return tpdf(d);
+	return tpdf_fixed(d) / 65536.0;
 }
 
 /*
- * One dithered, rounded, clipped 24-bit value. floor(v + 0.5) without a
- * libm call: shifted to positive by 2^24 the truncating conversion is a
- * floor, and exact (|v| < 2^24 needs 25 of a double's 53 bits).
+ * One dithered, rounded, clipped 24-bit value, in fixed point with 16
+ * fractional bits: x * 2^39 (exact in double and int64 for |x| <= 2) plus
+ * the dither, rounded to the nearest LSB by an arithmetic shift (a floor).
  */
 static inline int32_t
 quantise(struct dither *d, float in)
 {
-	double x = in, v;
-	int64_t q;
+	double x = in;
+	int64_t t, q;
 
 	if (x != x)
 		x = 0.0;
@@ -77,8 +88,8 @@ quantise(struct dither *d, float in)
 		x = 2.0;      /* far past full scale: keep the arithmetic in range */
 	else if (x < -2.0)
 		x = -2.0;
-	v = x * 8388608.0 + tpdf(d);
-	q = (int64_t)(v + 0.5 + 16777216.0) - 16777216;
+	t = (int64_t)(x * 549755813888.0) + tpdf_fixed(d);
+	q = (t + 32768) >> 16;
 	if (q < DITHER_I24_MIN)
 		q = DITHER_I24_MIN;
 	else if (q > DITHER_I24_MAX)

@@ -9,10 +9,11 @@
  * (rounding plus noise) has mean 0 and variance 1/4 LSB^2 whatever the
  * input, so low-level signals and fades do not turn into distortion.
  *
- * The noise comes from a small deterministic generator (SplitMix64: one
- * 64-bit step per sample, its two 32-bit halves are the two uniform
- * values), so the same seed and the same input give the same output bits on
- * every machine and however the input is split into blocks. Use one struct
+ * The noise is counter-based: a 32-bit hash of the sample's index (keyed
+ * by the seed), whose two 16-bit halves are the two uniform values (the
+ * TPDF is thus resolved to 2^-16 LSB, and the arithmetic is fixed point).
+ * The same seed and the same input give the same output bits on every
+ * machine and however the input is split into blocks. Use one struct
  * dither per channel, each with its own seed (dither_seed_for_channel).
  *
  * All functions are RT-safe: no allocation, no locks, no system calls.
@@ -28,8 +29,9 @@
 
 /* Caller-allocated state; fields are private. */
 struct dither {
-	uint64_t seed;      /* as given to dither_init, for dither_reset */
-	uint64_t state;     /* generator position */
+	uint64_t seed;      /* as given to dither_init */
+	uint32_t key;       /* derived from the seed */
+	uint64_t state;     /* index of the next sample */
 };
 
 /* Starts the noise sequence for seed (any value, 0 included). RT-safe. */

@@ -87,38 +87,54 @@ dynamics_design(const struct dynamics_params *p, double sample_rate_hz,
 	return DSP_OK;
 }
 
-float
-dynamics_curve_gain_db(const struct dynamics_coefs *c, float level_db)
+/* a > b ? a : b and a < b ? a : b: single SSE instructions, where
+ * fmaxf/fminf carry NaN rules that cost a call or a sequence. */
+static inline float
+max_f(float a, float b)
+{
+	return a > b ? a : b;
+}
+
+static inline float
+min_f(float a, float b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * Branch-free forms of the curves (the level of a peak detector jumps about
+ * every frame, so branches here would mispredict). With hk the half knee
+ * and ks = slope/(4 hk) (knee_scale), the compressor is
+ *     ks u^2 + slope max(d - hk, 0),   u = clamp(d + hk, 0, 2 hk):
+ * 0 below the knee, ks (d + hk)^2 inside it, and above it
+ * ks (2 hk)^2 + slope (d - hk) = slope d, since ks (2 hk)^2 = slope hk.
+ * The expander mirrors it. A hard knee has hk = ks = 0.
+ */
+static inline float
+curve(const struct dynamics_coefs *c, float level_db)
 {
 	const float d = level_db - c->threshold_db; /* dB over the threshold */
 	const float hk = c->half_knee_db;
-	float g;
+	float u;
 
 	switch (c->mode) {
 	case DYNAMICS_COMPRESSOR:
-		if (d <= -hk)
-			return 0.0f;
-		if (d < hk) { /* inside the knee (hk > 0 here) */
-			const float u = d + hk;
-
-			return c->knee_scale * u * u;
-		}
-		return c->slope * d;
+		u = min_f(max_f(d + hk, 0.0f), 2.0f * hk);
+		return c->knee_scale * u * u + c->slope * max_f(d - hk, 0.0f);
 	case DYNAMICS_EXPANDER:
-		if (d >= hk)
-			return 0.0f;
-		if (d > -hk) {
-			const float u = d - hk;
-
-			g = -c->knee_scale * u * u;
-		} else {
-			g = c->slope * d;
-		}
-		return g < -c->range_db ? -c->range_db : g;
+		u = min_f(max_f(hk - d, 0.0f), 2.0f * hk);
+		return max_f(-c->knee_scale * u * u + c->slope * min_f(d + hk, 0.0f),
+		    -c->range_db);
 	case DYNAMICS_GATE:
 	default:
 		return d >= 0.0f ? 0.0f : -c->range_db;
 	}
+}
+
+float
+dynamics_curve_gain_db(const struct dynamics_coefs *c, float level_db)
+{
+	return curve(c, level_db);
 }
 
 /*
@@ -134,14 +150,16 @@ unit_step(const struct dynamics_coefs *c, struct dynamics_unit *u, float key)
 	if (c->detector == DYNAMICS_RMS) {
 		float env = u->env + c->rms_coef * (key - u->env);
 
-		/* NaN keys fail the compare and are ignored. */
-		env = env > POWER_FLOOR ? env : (env == env ? 0.0f : u->env);
+		/* Under the floor is silence, held at exactly 0 (no
+		 * subnormals); a NaN key is ignored. */
+		if (!(env > POWER_FLOOR))
+			env = isnan(env) ? u->env : 0.0f;
 		u->env = env;
 		level_db = DB_PER_LOG2_POWER * dsp_fast_log2f(env > POWER_FLOOR ? env : POWER_FLOOR);
 	} else {
 		level_db = DSP_DB_PER_LOG2 * dsp_fast_log2f(key > PEAK_FLOOR ? key : PEAK_FLOOR);
 	}
-	target = dynamics_curve_gain_db(c, level_db);
+	target = curve(c, level_db);
 
 	if (c->mode == DYNAMICS_GATE) {
 		if (target == 0.0f)
@@ -153,8 +171,12 @@ unit_step(const struct dynamics_coefs *c, struct dynamics_unit *u, float key)
 	}
 
 	g = u->gain_db;
+	/* The level rose if the compressor wants less gain, or the expander
+	 * or gate more. Selected arithmetically: with a peak detector this
+	 * flips at random from frame to frame, and a branch would mispredict
+	 * half the time. */
 	rising = c->mode == DYNAMICS_COMPRESSOR ? target < g : target > g;
-	coef = rising ? c->attack_coef : c->release_coef;
+	coef = c->release_coef + (float)rising * (c->attack_coef - c->release_coef);
 	g = target + coef * (g - target);
 	if (fabsf(g) < GAIN_FLOOR_DB)
 		g = 0.0f;

@@ -186,29 +186,35 @@ eq_set_coefs(struct eq *e, const struct eq_coefs *c)
 	int s, ch;
 
 	for (s = 0; s < EQ_SECTIONS; s++) {
-		const struct biquad_coefs *t = &c->sec[s];
+		struct biquad_coefs t = c->sec[s];
 
-		if (!e->active[s]) {
-			if (biquad_is_identity(t)) {
-				e->cur[s] = e->target[s] = *t;
+		if (biquad_is_identity(&t)) {
+			if (!e->active[s]) {
+				e->cur[s] = e->target[s] = t;
 				e->moving[s] = false;
 				continue;
 			}
+			/* Switching a section off: only the output mix fades;
+			 * its poles stay where they are. */
+			t.d1 = e->cur[s].d1;
+			t.c2 = e->cur[s].c2;
+			t.c3 = e->cur[s].c3;
+		} else if (!e->active[s]) {
 			/* Switching a section on: silent state, the new state
 			 * update at once (it does not reach the output yet), and
 			 * the output mix ramping from the identity. */
 			for (ch = 0; ch < EQ_MAX_CHANNELS; ch++)
 				biquad_reset(&e->st[s][ch]);
-			e->cur[s].d1 = t->d1;
-			e->cur[s].c2 = t->c2;
-			e->cur[s].c3 = t->c3;
+			e->cur[s].d1 = t.d1;
+			e->cur[s].c2 = t.c2;
+			e->cur[s].c3 = t.c3;
 			e->cur[s].m0 = 1.0f;
 			e->cur[s].m1 = 0.0f;
 			e->cur[s].m2 = 0.0f;
 			e->active[s] = true;
 		}
-		e->target[s] = *t;
-		coefs_step(&e->cur[s], t, inv_n, &e->step[s]);
+		e->target[s] = t;
+		coefs_step(&e->cur[s], &t, inv_n, &e->step[s]);
 		e->moving[s] = coefs_nonzero(&e->step[s]);
 	}
 	e->ramp_left = e->ramp_frames;

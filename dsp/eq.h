@@ -24,7 +24,9 @@
  * costs two sections. A section switched on starts from silent state with
  * its output mix ramping up from the identity, which is continuous (no
  * step), though a low band switched on under loud low-frequency programme
- * will still show its filter's natural settling.
+ * will still show its filter's natural settling; a section switched off
+ * keeps its poles while its output mix ramps down to the identity, then is
+ * skipped, and the EQ is bit-exact bypass again.
  *
  * Cuts. 12 dB/oct is one 2nd-order section with the cut's q (0.7071 =
  * Butterworth). 24 dB/oct is a 4th-order Butterworth (two sections, q

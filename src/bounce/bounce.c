@@ -2,6 +2,7 @@
  * bounce.c - the offline driver: plan, streamer, writers, loop.
  */
 #include "bounce/bounce.h"
+#include "bounce/write_queue.h"
 #include "engine/plan.h"
 #include "engine/process.h"
 #include "engine/streamer.h"
@@ -87,6 +88,9 @@ bounce_run(const struct session *s, const struct bounce_options *o,
 	struct plan_options po;
 	struct plan *p = NULL;
 	struct wav_out *w[1 + BOUNCE_MAX_STEMS] = { NULL };
+	const float *const *planes[1 + BOUNCE_MAX_STEMS];
+	int channels[1 + BOUNCE_MAX_STEMS];
+	struct write_queue *q = NULL;
 	int files = 0, rc;
 	int64_t start = o->start_frames, end = o->end_frames, pos;
 
@@ -139,6 +143,13 @@ bounce_run(const struct session *s, const struct bounce_options *o,
 		files++;
 	}
 
+	channels[0] = plan_output_channels(p);
+	for (int i = 1; i < files; i++)
+		channels[i] = plan_stem_channels(p, i - 1);
+	if ((rc = write_queue_create(&q, w, channels, files, o->block_frames)) != 0) {
+		diag_set(d, rc, NULL, 0, "out of memory");
+		goto out;
+	}
 	plan_locate(p, start);
 	if ((rc = streamer_start(plan_streamer(p), start)) != 0) {
 		diag_set(d, rc, NULL, 0, "cannot start the media reader");
@@ -158,15 +169,19 @@ bounce_run(const struct session *s, const struct bounce_options *o,
 			goto out;
 		}
 		process_run(p, n);
-		rc = wav_out_write(w[0], plan_output(p), n, d);
-		for (int i = 1; rc == 0 && i < files; i++)
-			rc = wav_out_write(w[i], plan_stem_output(p, i - 1), n, d);
-		if (rc != 0)
+		planes[0] = plan_output(p);
+		for (int i = 1; i < files; i++)
+			planes[i] = plan_stem_output(p, i - 1);
+		if ((rc = write_queue_push(q, planes, n, d)) != 0)
 			goto out;
 		pos += n;
 		if (o->progress != NULL)
 			o->progress(o->progress_ctx, pos - start, end - start);
 	}
+	rc = write_queue_finish(q, d);
+	q = NULL;
+	if (rc != 0)
+		goto out;
 	if ((rc = streamer_error(plan_streamer(p), d)) != 0)
 		goto out;
 	res->underruns = streamer_underruns(plan_streamer(p));
@@ -180,6 +195,7 @@ bounce_run(const struct session *s, const struct bounce_options *o,
 	res->frames = end - start;
 	res->file_count = files;
 out:
+	write_queue_destroy(q);
 	for (int i = 0; i < files; i++)
 		wav_out_abort(w[i]);
 	plan_destroy(p);

@@ -117,7 +117,7 @@ run_sines(int channels, const double *amp_db, double f, const float *const *sc, 
 			ch[k] = buf[k] + i;
 		for (j = 0; sc != NULL && j < scn; j++)
 			scb[j] = sc[j] + i;
-		dynamics_process(&dyn, ch, channels, sc ? scb : NULL, scn, 256);
+		dynamics_process(&dyn, ch, channels, sc ? scb : NULL, scn, n - i < 256 ? n - i : 256);
 	}
 	for (k = 0; k < channels; k++)
 		out_db[k] = db(fit_amplitude(buf[k] + n - meas, meas, w, n - meas));
