@@ -249,10 +249,12 @@ biquad_reset(struct biquad_state *s)
 {
 	s->s1 = 0.0f;
 	s->s2 = 0.0f;
+	s->guard_frames = 0;
 }
 
 /* The kernel. in and out may be the same buffer (each frame is read
- * before it is written); the public wrappers promise no other overlap. */
+ * before it is written); the public wrappers promise no other overlap.
+ * The guard falls on frames counted on the stream (see dsp_guard_span). */
 static inline void
 run(const struct biquad_coefs *c, struct biquad_state *st, const float *in, float *out,
     int frames)
@@ -260,11 +262,12 @@ run(const struct biquad_coefs *c, struct biquad_state *st, const float *in, floa
 	const float d1 = c->d1, c2 = c->c2, c3 = c->c3;
 	const float m0 = c->m0, m1 = c->m1, m2 = c->m2;
 	float s1 = st->s1, s2 = st->s2;
-	int i = 0;
+	int since = st->guard_frames, i = 0;
 
 	while (i < frames) {
-		const int end = frames - i > DSP_GUARD_FRAMES ? i + DSP_GUARD_FRAMES : frames;
+		const int end = i + dsp_guard_span(since, frames - i);
 
+		since += end - i;
 		for (; i < end; i++) {
 			const float v0 = in[i];
 			const float v3 = v0 - s2;
@@ -275,10 +278,14 @@ run(const struct biquad_coefs *c, struct biquad_state *st, const float *in, floa
 			s2 = v2 + i2;
 			out[i] = m0 * v0 + m1 * v1 + m2 * v2;
 		}
-		dsp_state_guard(&s1, &s2);
+		if (since >= DSP_GUARD_FRAMES) {
+			dsp_state_guard(&s1, &s2);
+			since = 0;
+		}
 	}
 	st->s1 = s1;
 	st->s2 = s2;
+	st->guard_frames = since;
 }
 
 void
@@ -297,19 +304,21 @@ biquad_process_to(const struct biquad_coefs *c, struct biquad_state *s,
 
 void
 biquad_process_ramp(const struct biquad_coefs *from, const struct biquad_coefs *step,
-    struct biquad_state *st, float *restrict buf, int frames)
+    int ramp_pos, struct biquad_state *st, float *restrict buf, int frames)
 {
 	const struct biquad_coefs f = *from, d = *step;
 	float s1 = st->s1, s2 = st->s2;
-	int i = 0;
+	int since = st->guard_frames, i = 0;
 
 	while (i < frames) {
-		const int end = frames - i > DSP_GUARD_FRAMES ? i + DSP_GUARD_FRAMES : frames;
+		const int end = i + dsp_guard_span(since, frames - i);
 
+		since += end - i;
 		for (; i < end; i++) {
-			/* from + (i+1)*step rather than accumulating, so rounding
-			 * does not build up along a long ramp. */
-			const float t = (float)(i + 1);
+			/* The position along the ramp, not a running sum: the
+			 * same value for this frame however the ramp is split
+			 * into calls, and no accumulated rounding. */
+			const float t = (float)(ramp_pos + i + 1);
 			const float d1 = f.d1 + t * d.d1, c2 = f.c2 + t * d.c2;
 			const float c3 = f.c3 + t * d.c3;
 			const float m0 = f.m0 + t * d.m0, m1 = f.m1 + t * d.m1;
@@ -323,8 +332,12 @@ biquad_process_ramp(const struct biquad_coefs *from, const struct biquad_coefs *
 			s2 = v2 + i2;
 			buf[i] = m0 * v0 + m1 * v1 + m2 * v2;
 		}
-		dsp_state_guard(&s1, &s2);
+		if (since >= DSP_GUARD_FRAMES) {
+			dsp_state_guard(&s1, &s2);
+			since = 0;
+		}
 	}
 	st->s1 = s1;
 	st->s2 = s2;
+	st->guard_frames = since;
 }

@@ -52,6 +52,11 @@
  * Denormals and NaN: the state is guarded every DSP_GUARD_FRAMES frames
  * (see dsp/dsp.h), so silence after a loud signal reaches exact zero.
  *
+ * Split invariance (see dsp/dsp.h): the guard is counted on the stream
+ * since biquad_reset (a counter in struct biquad_state), and a ramp frame's
+ * coefficients depend only on its position along the ramp, so a stream
+ * filtered in one call or in any sequence of calls gives the same bits.
+ *
  * Threads: designs and conversions are for the control thread (they call
  * libm); reset and process are RT-safe. Coefficient sets are plain values,
  * shared read-only by any number of channel states.
@@ -91,7 +96,8 @@ struct biquad_coefs {
 
 /* One channel's filter memory. Zero (biquad_reset) is silence. */
 struct biquad_state {
-	float s1, s2; /* trapezoidal integrator states (signal units) */
+	float s1, s2;     /* trapezoidal integrator states (signal units) */
+	int guard_frames; /* frames run since the last denormal guard, 0..DSP_GUARD_FRAMES-1 */
 };
 
 /* Limits accepted by biquad_design. */
@@ -161,12 +167,17 @@ void biquad_process_to(const struct biquad_coefs *c, struct biquad_state *s,
     const float *restrict in, float *restrict out, int frames);
 
 /*
- * As biquad_process while the coefficients move linearly: frame i
- * (0-based) runs with from + (i+1)*step, so the last frame of the call
- * uses from + frames*step, which the caller continues from. Used by eq.c
- * for glitch-free coefficient changes. RT-safe.
+ * As biquad_process while the coefficients move linearly from from (the
+ * ramp's origin, where it started) by step per frame: ramp_pos frames of
+ * the ramp have already run, and frame i (0-based) of this call runs with
+ * from + (ramp_pos + i + 1)*step, each coefficient computed as
+ * from.x + (float)(ramp_pos + i + 1) * step.x. So a ramp split into calls
+ * anywhere (each continuing with ramp_pos advanced by the frames run) gives
+ * the same bits as one call, and rounding does not accumulate along it.
+ * ramp_pos >= 0, frames >= 0, ramp_pos + frames <= 2^24. Used by eq.c for
+ * glitch-free coefficient changes. RT-safe.
  */
 void biquad_process_ramp(const struct biquad_coefs *from, const struct biquad_coefs *step,
-    struct biquad_state *s, float *restrict buf, int frames);
+    int ramp_pos, struct biquad_state *s, float *restrict buf, int frames);
 
 #endif

@@ -3,12 +3,23 @@
  * codes, the guard that keeps recursive state out of the subnormal range,
  * and fast log2/exp2 for per-sample decibel work.
  *
+ * Split invariance. The engine renders in blocks whose sizes depend on the
+ * driver (64 frames live, 4096 offline), and a live capture must equal the
+ * offline bounce bit for bit. So every kernel's output depends only on its
+ * input stream and on the absolute frames at which coefficients change,
+ * never on how the stream is cut into process calls: nothing is computed
+ * "per call" (no end-of-call flushes, no coefficients extrapolated from
+ * where the last call stopped), and anything periodic is counted on the
+ * stream since reset, in the kernel's state.
+ *
  * Denormals. A recursive filter fed silence after a loud signal decays
  * towards zero and, in float, through the subnormal range (below about
  * 1.2e-38), where x86 arithmetic can be 20-100 times slower; rounding can
  * even keep it there for ever as a tiny limit cycle. Kernels therefore call
- * dsp_state_guard() on their state every DSP_GUARD_FRAMES frames inside
- * process: a state pair whose magnitude is below DSP_STATE_FLOOR (-400 dBFS,
+ * dsp_state_guard() on their state every DSP_GUARD_FRAMES frames of the
+ * stream (after frames 31, 63, ... counted from reset, whatever the call
+ * boundaries; dsp_guard_span() does the counting):
+ * a state pair whose magnitude is below DSP_STATE_FLOOR (-400 dBFS,
  * far under any audible or 24-bit signal and far above the subnormal range)
  * is set to exactly 0, after which silence in gives exact zeros out at full
  * speed. The same guard resets state that went NaN or infinite (one corrupt
@@ -52,8 +63,27 @@ enum dsp_err {
 #define DSP_STATE_FLOOR 1e-20f
 /* State above this magnitude (or NaN) is treated as corrupt and reset to 0. */
 #define DSP_STATE_CEILING 1e30f
-/* Kernels call dsp_state_guard() at least this often (frames). */
+/* Kernels call dsp_state_guard() this often (frames of the stream). */
 #define DSP_GUARD_FRAMES 32
+
+/*
+ * How many of the left_frames frames still to run in this call a kernel
+ * may run before its next guard is due, given since_guard_frames frames
+ * run since the last guard (a counter kept in the kernel's state, 0 after
+ * reset). The kernel adds what it ran to its counter and guards when the
+ * counter reaches DSP_GUARD_FRAMES (resetting it to 0), so the guards fall
+ * on the same frames of the stream however it is split into calls. A
+ * counter beyond DSP_GUARD_FRAMES gives 0: guard at once. RT-safe.
+ */
+static inline int
+dsp_guard_span(int since_guard_frames, int left_frames)
+{
+	const int room = DSP_GUARD_FRAMES - since_guard_frames;
+
+	if (room <= 0)
+		return 0;
+	return left_frames < room ? left_frames : room;
+}
 
 /*
  * Flushes a pair of state variables: both set to exactly 0 when both are

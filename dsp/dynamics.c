@@ -200,6 +200,20 @@ unit_guard(struct dynamics_unit *u)
 	}
 }
 
+/* What is left of a makeup glide, at a guard: under GAIN_FLOOR_DB it is
+ * over (and would otherwise decay into the subnormals). */
+static inline float
+glide_guard(float glide)
+{
+	return fabsf(glide) < GAIN_FLOOR_DB ? 0.0f : glide;
+}
+
+/*
+ * The guards (unit_guard, glide_guard) fall every DSP_GUARD_FRAMES frames
+ * of the stream, counted by d->guard_frames from reset, never at call
+ * boundaries: see the split-invariance note in dynamics.h. Unlinked, every
+ * channel replays the same frames from the same counter and makeup glide.
+ */
 void
 dynamics_process(struct dynamics *d, float *const *restrict ch, int channels,
     const float *const *restrict sidechain, int sidechain_channels, int frames)
@@ -212,8 +226,9 @@ dynamics_process(struct dynamics *d, float *const *restrict ch, int channels,
 	 * stalls a few ulps short in float). */
 	const float mk = c->makeup_db, pole_mk = c->makeup_pole;
 	const float glide_start = d->makeup_glide_db;
+	const int since_start = d->guard_frames;
 	float glide = glide_start, peak = 0.0f, last = 0.0f;
-	int i, k;
+	int since = since_start, i, k;
 
 	if (channels > DSP_MAX_CHANNELS)
 		channels = DSP_MAX_CHANNELS;
@@ -223,22 +238,31 @@ dynamics_process(struct dynamics *d, float *const *restrict ch, int channels,
 	if (c->link) {
 		struct dynamics_unit *u = &d->unit[0];
 
-		for (i = 0; i < frames; i++) {
-			float kmax = 0.0f, g, lin;
+		for (i = 0; i < frames;) {
+			const int end = i + dsp_guard_span(since, frames - i);
 
-			for (k = 0; k < keys; k++) {
-				const float v = key_of(c->detector, key[k][i]);
+			since += end - i;
+			for (; i < end; i++) {
+				float kmax = 0.0f, g, lin;
 
-				kmax = v > kmax ? v : kmax;
+				for (k = 0; k < keys; k++) {
+					const float v = key_of(c->detector, key[k][i]);
+
+					kmax = v > kmax ? v : kmax;
+				}
+				g = unit_step(c, u, kmax);
+				peak = g < peak ? g : peak;
+				glide *= pole_mk;
+				lin = dsp_fast_db_to_lin(g + mk + glide);
+				for (k = 0; k < channels; k++)
+					ch[k][i] *= lin;
 			}
-			g = unit_step(c, u, kmax);
-			peak = g < peak ? g : peak;
-			glide *= pole_mk;
-			lin = dsp_fast_db_to_lin(g + mk + glide);
-			for (k = 0; k < channels; k++)
-				ch[k][i] *= lin;
+			if (since >= DSP_GUARD_FRAMES) {
+				unit_guard(u);
+				glide = glide_guard(glide);
+				since = 0;
+			}
 		}
-		unit_guard(u);
 		last = u->gain_db;
 	} else {
 		last = 0.0f;
@@ -247,21 +271,31 @@ dynamics_process(struct dynamics *d, float *const *restrict ch, int channels,
 			const float *kb = key[k % keys];
 			float *buf = ch[k];
 
-			/* Every channel replays the same makeup glide. */
 			glide = glide_start;
-			for (i = 0; i < frames; i++) {
-				const float g = unit_step(c, u, key_of(c->detector, kb[i]));
+			since = since_start;
+			for (i = 0; i < frames;) {
+				const int end = i + dsp_guard_span(since, frames - i);
 
-				peak = g < peak ? g : peak;
-				glide *= pole_mk;
-				buf[i] *= dsp_fast_db_to_lin(g + mk + glide);
+				since += end - i;
+				for (; i < end; i++) {
+					const float g = unit_step(c, u, key_of(c->detector, kb[i]));
+
+					peak = g < peak ? g : peak;
+					glide *= pole_mk;
+					buf[i] *= dsp_fast_db_to_lin(g + mk + glide);
+				}
+				if (since >= DSP_GUARD_FRAMES) {
+					unit_guard(u);
+					glide = glide_guard(glide);
+					since = 0;
+				}
 			}
-			unit_guard(u);
 			last = u->gain_db < last ? u->gain_db : last;
 		}
 	}
 
-	d->makeup_glide_db = fabsf(glide) < GAIN_FLOOR_DB ? 0.0f : glide;
+	d->makeup_glide_db = glide;
+	d->guard_frames = since;
 	d->gr_db = last;
 	d->gr_peak_db = peak;
 }
@@ -271,6 +305,7 @@ dynamics_reset(struct dynamics *d)
 {
 	memset(d->unit, 0, sizeof d->unit);
 	d->makeup_glide_db = 0.0f;
+	d->guard_frames = 0;
 	d->gr_db = 0.0f;
 	d->gr_peak_db = 0.0f;
 }

@@ -35,6 +35,15 @@
  * its peak (-8.7 instead of -9 dB for a 1 kHz tone 12 dB over a 4:1 curve
  * at 1 ms attack); at attack 0 it sits on the curve.
  *
+ * Split invariance (see dsp/dsp.h). Everything that shapes the output
+ * runs per frame or on frames counted on the stream since reset: the
+ * corrupt-state guard (a NaN/inf key, a non-finite sidechain) and the
+ * flush of a spent makeup glide fall every DSP_GUARD_FRAMES frames of the
+ * stream, not at the end of each call; the detector, hold counter and gain
+ * smoother carry their state frame to frame. So the audio is the same bits
+ * however the stream is cut into calls, given the same dynamics_set_coefs
+ * at the same frames. Only the gr_peak_db meter is per call, by definition.
+ *
  * Meters. After each dynamics_process the engine can read gr_db (gain
  * reduction at the last frame) and gr_peak_db (the deepest in that call),
  * both <= 0 dB, makeup excluded, on the thread that ran process.
@@ -111,6 +120,7 @@ struct dynamics {
 	/* Private to dynamics.c. */
 	struct dynamics_unit unit[DSP_MAX_CHANNELS]; /* linked: unit[0] only */
 	float makeup_glide_db; /* makeup in use minus co.makeup_db; decays to 0 */
+	int guard_frames;      /* frames run since the last guard, 0..DSP_GUARD_FRAMES-1 */
 	/* Meter outputs, written by dynamics_process (see the model). */
 	float gr_db;      /* gain reduction at the last frame, <= 0 */
 	float gr_peak_db; /* deepest gain reduction during the last call, <= 0 */

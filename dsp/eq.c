@@ -134,7 +134,7 @@ eq_init(struct eq *e, double sample_rate_hz)
 	memset(e, 0, sizeof *e);
 	for (i = 0; i < EQ_SECTIONS; i++) {
 		biquad_set_identity(&e->cur[i]);
-		e->target[i] = e->cur[i];
+		e->from[i] = e->target[i] = e->cur[i];
 	}
 	if (isnan(ramp))
 		ramp = EQ_RAMP_FRAMES_48K;
@@ -164,9 +164,10 @@ coefs_nonzero(const struct biquad_coefs *c)
 	    c->m0 != 0.0f || c->m1 != 0.0f || c->m2 != 0.0f;
 }
 
-/* from + n*step, the value biquad_process_ramp reaches after n frames. */
+/* from + n*step, computed as biquad_process_ramp computes ramp frame n:
+ * the set the last frame ran with after n frames of a ramp. */
 static void
-coefs_advance(const struct biquad_coefs *from, const struct biquad_coefs *step, int n,
+coefs_at(const struct biquad_coefs *from, const struct biquad_coefs *step, int n,
     struct biquad_coefs *out)
 {
 	const float t = (float)n;
@@ -185,12 +186,15 @@ eq_set_coefs(struct eq *e, const struct eq_coefs *c)
 	const float inv_n = 1.0f / (float)e->ramp_frames;
 	int s, ch;
 
+	/* e->cur is the set the last frame ran with (eq_process keeps it so,
+	 * from the ramp's position alone), so the new ramp starts from the
+	 * same point whatever the call boundaries were. */
 	for (s = 0; s < EQ_SECTIONS; s++) {
 		struct biquad_coefs t = c->sec[s];
 
 		if (biquad_is_identity(&t)) {
 			if (!e->active[s]) {
-				e->cur[s] = e->target[s] = t;
+				e->cur[s] = e->from[s] = e->target[s] = t;
 				e->moving[s] = false;
 				continue;
 			}
@@ -213,16 +217,20 @@ eq_set_coefs(struct eq *e, const struct eq_coefs *c)
 			e->cur[s].m2 = 0.0f;
 			e->active[s] = true;
 		}
+		e->from[s] = e->cur[s];
 		e->target[s] = t;
-		coefs_step(&e->cur[s], &t, inv_n, &e->step[s]);
+		coefs_step(&e->from[s], &t, inv_n, &e->step[s]);
 		e->moving[s] = coefs_nonzero(&e->step[s]);
 	}
+	e->ramp_pos = 0;
 	e->ramp_left = e->ramp_frames;
 }
 
 void
 eq_process(struct eq *e, float *const *restrict ch, int channels, int frames)
 {
+	/* The first n frames are ramp frames; the rest (if the ramp ends in
+	 * this call, or there is none) run the target. */
 	const int n = frames < e->ramp_left ? frames : e->ramp_left;
 	const bool ending = n > 0 && n == e->ramp_left;
 	int s, c;
@@ -233,34 +241,35 @@ eq_process(struct eq *e, float *const *restrict ch, int channels, int frames)
 		return;
 
 	for (s = 0; s < EQ_SECTIONS; s++) {
+		/* A section going to the identity is off from the frame its
+		 * ramp ends: skip the rest of the call exactly as the next call
+		 * would (running the identity mix is not bit-exact for -0). */
+		const int rest = ending && biquad_is_identity(&e->target[s]) ? 0 : frames - n;
+
 		if (!e->active[s])
 			continue;
-		if (n > 0 && e->moving[s]) {
-			struct biquad_coefs next;
-
-			if (ending)
-				next = e->target[s];
-			else
-				coefs_advance(&e->cur[s], &e->step[s], n, &next);
-			for (c = 0; c < channels; c++) {
-				biquad_process_ramp(&e->cur[s], &e->step[s], &e->st[s][c], ch[c], n);
-				biquad_process(&next, &e->st[s][c], ch[c] + n, frames - n);
-			}
-			e->cur[s] = next;
-		} else {
-			for (c = 0; c < channels; c++)
-				biquad_process(&e->cur[s], &e->st[s][c], ch[c], frames);
+		for (c = 0; c < channels; c++) {
+			if (n > 0 && e->moving[s])
+				biquad_process_ramp(&e->from[s], &e->step[s], e->ramp_pos,
+				    &e->st[s][c], ch[c], n);
+			else if (n > 0)
+				biquad_process(&e->cur[s], &e->st[s][c], ch[c], n);
+			if (rest > 0)
+				biquad_process(&e->target[s], &e->st[s][c], ch[c] + n, rest);
 		}
 	}
 
 	if (n > 0) {
 		e->ramp_left -= n;
-		if (e->ramp_left == 0) {
-			for (s = 0; s < EQ_SECTIONS; s++) {
-				e->cur[s] = e->target[s];
+		e->ramp_pos += n;
+		for (s = 0; s < EQ_SECTIONS; s++) {
+			if (e->ramp_left == 0) {
+				e->cur[s] = e->from[s] = e->target[s];
 				e->moving[s] = false;
 				if (biquad_is_identity(&e->target[s]))
 					e->active[s] = false;
+			} else if (e->moving[s]) {
+				coefs_at(&e->from[s], &e->step[s], e->ramp_pos, &e->cur[s]);
 			}
 		}
 	}
@@ -272,10 +281,11 @@ eq_reset(struct eq *e)
 	int s;
 
 	for (s = 0; s < EQ_SECTIONS; s++) {
-		e->cur[s] = e->target[s];
+		e->cur[s] = e->from[s] = e->target[s];
 		e->moving[s] = false;
 		e->active[s] = !biquad_is_identity(&e->target[s]);
 	}
+	e->ramp_pos = 0;
 	e->ramp_left = 0;
 	memset(e->st, 0, sizeof e->st);
 }

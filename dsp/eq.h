@@ -28,6 +28,16 @@
  * keeps its poles while its output mix ramps down to the identity, then is
  * skipped, and the EQ is bit-exact bypass again.
  *
+ * Split invariance (see dsp/dsp.h). The output depends only on the input
+ * and on the absolute frames at which eq_set_coefs and eq_reset are called,
+ * never on how the stream is cut into eq_process calls: a ramp keeps its
+ * origin and its position (frames run since eq_set_coefs), and its frame k
+ * (1-based) runs origin + k*step whatever the call boundaries; a change
+ * arriving mid-ramp starts from origin + position*step, the set the last
+ * frame ran with; a section switched off stops being processed at the
+ * frame its ramp ends, mid-call or not; the filters' denormal guards are
+ * counted on the stream (struct biquad_state).
+ *
  * Cuts. 12 dB/oct is one 2nd-order section with the cut's q (0.7071 =
  * Butterworth). 24 dB/oct is a 4th-order Butterworth (two sections, q
  * 0.5412 and 1.3066, -3.01 dB at freq_hz); the cut's q is not used.
@@ -93,11 +103,15 @@ struct eq_coefs {
 
 /* The RT-side state. Fields are private to eq.c; caller-allocated. */
 struct eq {
-	struct biquad_coefs cur[EQ_SECTIONS];    /* in use now (mid-ramp values) */
+	struct biquad_coefs cur[EQ_SECTIONS];    /* what the last frame ran with (mid-ramp:
+	                                          * from + ramp_pos*step) */
+	struct biquad_coefs from[EQ_SECTIONS];   /* the ramp's origin: ramp frame k (1-based)
+	                                          * runs from + k*step */
 	struct biquad_coefs target[EQ_SECTIONS]; /* where the ramp ends */
 	struct biquad_coefs step[EQ_SECTIONS];   /* per-frame change while ramping */
 	bool moving[EQ_SECTIONS];                /* step is non-zero */
 	bool active[EQ_SECTIONS];                /* false: identity and settled: skipped */
+	int ramp_pos;                            /* frames of the ramp run since eq_set_coefs */
 	int ramp_left;                           /* frames until cur == target */
 	int ramp_frames;                         /* ramp length for a change, frames */
 	struct biquad_state st[EQ_SECTIONS][EQ_MAX_CHANNELS];

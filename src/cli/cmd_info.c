@@ -34,6 +34,12 @@ json_lane_summary(struct json *j, const struct auto_lane *l)
 	json_key(j, "param");
 	json_string(j, auto_param_name(l->param));
 	json_id(j, "target", l->target);
+	if (l->param == AUTO_INSERT) {
+		json_key(j, "insert");
+		json_int(j, l->insert + 1);
+		json_key(j, "name");
+		json_string(j, l->insert_param);
+	}
 	json_key(j, "points");
 	json_int(j, (int64_t)l->count);
 	json_object_end(j);

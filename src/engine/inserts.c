@@ -1,41 +1,237 @@
 /*
  * inserts.c - compiling and running insert chains.
  *
- * Each kind is a descriptor (name, compile, process, reset, free) in one
- * table; a compiled insert is its descriptor plus the kernel state the
- * descriptor allocated. Parameters come from the session as name/value
- * pairs in the kernel's units; an unknown name is an error, not ignored, so
- * a typo in a session file does not silently mix wrong.
+ * Each kind is a descriptor: its parameter table (name, default, range)
+ * and the functions that turn a value array into kernel state. A compiled
+ * insert holds its values, so an automation change just sets one value and
+ * redesigns. Parameters come from the session as name/value pairs; an
+ * unknown name or a value out of range is an error when compiling, not
+ * ignored, so a typo in a session file does not silently mix wrong.
+ * Automation values are clamped instead (the render thread cannot fail).
  */
 #include "engine/inserts.h"
-#include "base/error.h"
+#include "dsp/dynamics.h"
+#include "dsp/eq.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define MAX_PARAMS 40
+
+struct param_def {
+	const char *name;
+	double def, min, max;
+};
+
 struct insert_kind {
 	const char *name;
-	/* allocates and configures the state; d names a bad parameter */
-	int (*compile)(const struct insert *ins, int channels, int rate_hz,
-	    void **state, struct diag *d);
-	void (*process)(void *state, float *const *buf, int channels, int frames);
+	const struct param_def *params;
+	int param_count;
+	size_t state_size;
+	/* fresh state from values (control thread) */
+	void (*init)(void *state, const double *v, int channels, int rate_hz);
+	/* values changed: redesign (RT-safe) */
+	void (*apply)(void *state, const double *v, int rate_hz);
+	void (*process)(void *state, float *const *buf, int channels,
+	    const float *const *key, int key_channels, int frames);
 	void (*reset)(void *state);
-	void (*free)(void *state);
 };
 
 struct pl_insert {
 	const struct insert_kind *kind;
 	void *state;
+	double v[MAX_PARAMS];
 	bool bypass;
+	int rate_hz;
+	uint32_t key_track;
+	float *const *key;
+	int key_channels;
 };
 
+/* ---- eq ----------------------------------------------------------------- */
+
+enum { EQ_HPF_HZ, EQ_HPF_SLOPE, EQ_HPF_Q, EQ_LPF_HZ, EQ_LPF_SLOPE, EQ_LPF_Q,
+    EQ_BAND0 };
+#define BAND(n) \
+	{ "band" #n "-hz", 0, 0, 96000 }, \
+	{ "band" #n "-gain-db", 0, -BIQUAD_GAIN_DB_MAX, BIQUAD_GAIN_DB_MAX }, \
+	{ "band" #n "-q", 1.0, BIQUAD_Q_MIN, BIQUAD_Q_MAX }, \
+	{ "band" #n "-type", 0, 0, 5 }
+
+static const struct param_def eq_params[] = {
+	{ "hpf-hz", 0, 0, 96000 }, { "hpf-slope", 12, 12, 24 },
+	{ "hpf-q", 0.7071067811865476, BIQUAD_Q_MIN, BIQUAD_Q_MAX },
+	{ "lpf-hz", 0, 0, 96000 }, { "lpf-slope", 12, 12, 24 },
+	{ "lpf-q", 0.7071067811865476, BIQUAD_Q_MIN, BIQUAD_Q_MAX },
+	BAND(1), BAND(2), BAND(3), BAND(4), BAND(5), BAND(6), BAND(7), BAND(8),
+};
+#undef BAND
+
+static const enum biquad_type band_types[] = { BIQUAD_BELL, BIQUAD_LOWSHELF,
+    BIQUAD_HIGHSHELF, BIQUAD_NOTCH, BIQUAD_LOWPASS, BIQUAD_HIGHPASS };
+
+/* Frequencies at or above Nyquist are pulled inside by the kernel. */
+static void
+eq_params_from(const double *v, struct eq_params *p)
+{
+	memset(p, 0, sizeof *p);
+	p->hpf.enabled = v[EQ_HPF_HZ] > 0;
+	p->hpf.freq_hz = v[EQ_HPF_HZ];
+	p->hpf.slope_db_per_oct = v[EQ_HPF_SLOPE] >= 18 ? 24 : 12;
+	p->hpf.q = v[EQ_HPF_Q];
+	p->lpf.enabled = v[EQ_LPF_HZ] > 0;
+	p->lpf.freq_hz = v[EQ_LPF_HZ];
+	p->lpf.slope_db_per_oct = v[EQ_LPF_SLOPE] >= 18 ? 24 : 12;
+	p->lpf.q = v[EQ_LPF_Q];
+	for (int b = 0; b < EQ_MAX_BANDS; b++) {
+		const double *bv = v + EQ_BAND0 + 4 * b;
+		int type = (int)lround(bv[3]);
+
+		p->band[b].enabled = bv[0] > 0;
+		p->band[b].freq_hz = bv[0];
+		p->band[b].gain_db = bv[1];
+		p->band[b].q = bv[2];
+		p->band[b].type = band_types[type < 0 ? 0 : type > 5 ? 5 : type];
+	}
+}
+
+static void
+eq_kind_apply(void *state, const double *v, int rate_hz)
+{
+	struct eq_params p;
+	struct eq_coefs c;
+
+	eq_params_from(v, &p);
+	if (eq_design(&p, rate_hz, &c) == 0)
+		eq_set_coefs(state, &c);
+}
+
+static void
+eq_kind_init(void *state, const double *v, int channels, int rate_hz)
+{
+	(void)channels;
+	eq_init(state, rate_hz);
+	eq_kind_apply(state, v, rate_hz);
+	eq_reset(state);   /* start settled: no ramp from flat */
+}
+
+static void
+eq_kind_process(void *state, float *const *buf, int channels,
+    const float *const *key, int key_channels, int frames)
+{
+	(void)key;
+	(void)key_channels;
+	eq_process(state, buf, channels, frames);
+}
+
+static const struct insert_kind kind_eq = {
+	.name = "eq",
+	.params = eq_params,
+	.param_count = sizeof eq_params / sizeof eq_params[0],
+	.state_size = sizeof(struct eq),
+	.init = eq_kind_init,
+	.apply = eq_kind_apply,
+	.process = eq_kind_process,
+	.reset = (void (*)(void *))eq_reset,
+};
+
+/* ---- dynamics ----------------------------------------------------------- */
+
+enum { DY_MODE, DY_DETECTOR, DY_LINK, DY_THRESHOLD, DY_RATIO, DY_KNEE,
+    DY_ATTACK, DY_RELEASE, DY_HOLD, DY_RANGE, DY_MAKEUP, DY_RMS, DY_KEY };
+
+static const struct param_def dyn_params[] = {
+	{ "mode", 0, 0, 2 }, { "detector", 0, 0, 1 }, { "link", 1, 0, 1 },
+	{ "threshold-db", -20, -144, 24 }, { "ratio", 4, 1, 1000 },
+	{ "knee-db", 6, 0, 48 }, { "attack-ms", 10, 0, 2000 },
+	{ "release-ms", 100, 0, 10000 }, { "hold-ms", 0, 0, 10000 },
+	{ "range-db", 40, 0, 144 }, { "makeup-db", 0, -48, 48 },
+	{ "rms-ms", 10, 0.1, 1000 }, { "key-track", 0, 0, 4294967295.0 },
+};
+
+static void
+dyn_params_from(const double *v, struct dynamics_params *p)
+{
+	memset(p, 0, sizeof *p);
+	p->mode = (enum dynamics_mode)lround(v[DY_MODE]);
+	p->detector = v[DY_DETECTOR] >= 0.5 ? DYNAMICS_RMS : DYNAMICS_PEAK;
+	p->link = v[DY_LINK] >= 0.5;
+	p->threshold_db = v[DY_THRESHOLD];
+	p->ratio = p->mode == DYNAMICS_EXPANDER && v[DY_RATIO] > 100 ? 100 :
+	    v[DY_RATIO];
+	p->knee_db = v[DY_KNEE];
+	p->attack_ms = v[DY_ATTACK];
+	p->release_ms = v[DY_RELEASE];
+	p->hold_ms = v[DY_HOLD];
+	p->range_db = v[DY_RANGE];
+	p->makeup_db = v[DY_MAKEUP];
+	p->rms_ms = v[DY_RMS];
+}
+
+static void
+dyn_kind_apply(void *state, const double *v, int rate_hz)
+{
+	struct dynamics_params p;
+	struct dynamics_coefs c;
+
+	dyn_params_from(v, &p);
+	if (dynamics_design(&p, rate_hz, &c) == 0)
+		dynamics_set_coefs(state, &c);
+}
+
+static void
+dyn_kind_init(void *state, const double *v, int channels, int rate_hz)
+{
+	struct dynamics_params p;
+	struct dynamics_coefs c;
+
+	(void)channels;
+	dyn_params_from(v, &p);
+	if (dynamics_design(&p, rate_hz, &c) != 0) {
+		/* ranges were checked at compile; keep a neutral kernel anyway */
+		p.mode = DYNAMICS_COMPRESSOR;
+		p.ratio = 1;
+		dynamics_design(&p, rate_hz, &c);
+	}
+	dynamics_init(state, &c);
+}
+
+static void
+dyn_kind_process(void *state, float *const *buf, int channels,
+    const float *const *key, int key_channels, int frames)
+{
+	dynamics_process(state, buf, channels, key, key_channels, frames);
+}
+
+static const struct insert_kind kind_dynamics = {
+	.name = "dynamics",
+	.params = dyn_params,
+	.param_count = sizeof dyn_params / sizeof dyn_params[0],
+	.state_size = sizeof(struct dynamics),
+	.init = dyn_kind_init,
+	.apply = dyn_kind_apply,
+	.process = dyn_kind_process,
+	.reset = (void (*)(void *))dynamics_reset,
+};
+
+/* ---- the table ---------------------------------------------------------- */
+
 static const struct insert_kind *const kinds[] = {
+	&kind_eq,
+	&kind_dynamics,
 	NULL
 };
 
 const char *const inserts_kinds[] = {
+	"eq",
+	"dynamics",
 	NULL
 };
+
+_Static_assert(sizeof eq_params / sizeof eq_params[0] <= MAX_PARAMS, "eq");
+_Static_assert(sizeof dyn_params / sizeof dyn_params[0] <= MAX_PARAMS, "dyn");
 
 static const struct insert_kind *
 find_kind(const char *name)
@@ -44,6 +240,39 @@ find_kind(const char *name)
 		if (strcmp(kinds[i]->name, name) == 0)
 			return kinds[i];
 	return NULL;
+}
+
+static int
+param_find(const struct insert_kind *k, const char *name)
+{
+	for (int i = 0; i < k->param_count; i++)
+		if (strcmp(k->params[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* Values from the defaults and the session's parameters. */
+static int
+values_from(const struct insert_kind *k, const struct insert *ins,
+    double *v, struct diag *d)
+{
+	for (int i = 0; i < k->param_count; i++)
+		v[i] = k->params[i].def;
+	for (size_t i = 0; i < ins->param_count; i++) {
+		const struct insert_param *ip = &ins->params[i];
+		int at = param_find(k, ip->name ? ip->name : "");
+
+		if (at < 0)
+			return diag_set(d, ERR_SEMANTIC, NULL, 0, "%s has no "
+			    "parameter '%s'", k->name, ip->name ? ip->name : "");
+		if (!(ip->value >= k->params[at].min &&
+		    ip->value <= k->params[at].max))
+			return diag_set(d, ERR_SEMANTIC, NULL, 0, "%s %s = %g is "
+			    "outside %g .. %g", k->name, ip->name, ip->value,
+			    k->params[at].min, k->params[at].max);
+		v[at] = ip->value;
+	}
+	return 0;
 }
 
 int
@@ -62,20 +291,32 @@ inserts_compile(const struct insert *ins, size_t n, int channels,
 		return ERR_NOMEM;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const struct insert_kind *k = find_kind(ins[i].kind ? ins[i].kind : "");
+		struct pl_insert *pi = &chain[i];
 
 		if (k == NULL) {
 			rc = diag_set(d, ERR_SEMANTIC, NULL, 0,
 			    "unknown insert kind '%s'", ins[i].kind ? ins[i].kind : "");
 			break;
 		}
-		chain[i].kind = k;
-		chain[i].bypass = ins[i].bypass;
-		rc = k->compile(&ins[i], channels, sample_rate_hz, &chain[i].state, d);
-		if (rc == 0)
-			*count = i + 1;
+		if ((rc = values_from(k, &ins[i], pi->v, d)) != 0)
+			break;
+		/* the kernels' states hold float arrays: align for vectors */
+		pi->state = aligned_alloc(64, (k->state_size + 63) / 64 * 64);
+		if (pi->state == NULL) {
+			rc = ERR_NOMEM;
+			break;
+		}
+		memset(pi->state, 0, k->state_size);
+		pi->kind = k;
+		pi->bypass = ins[i].bypass;
+		pi->rate_hz = sample_rate_hz;
+		if (k == &kind_dynamics)
+			pi->key_track = (uint32_t)pi->v[DY_KEY];
+		k->init(pi->state, pi->v, channels, sample_rate_hz);
+		*count = i + 1;
 	}
 	if (rc != 0) {
-		inserts_free(chain, *count);
+		inserts_free(chain, n);
 		*count = 0;
 		return rc;
 	}
@@ -87,17 +328,61 @@ void
 inserts_free(struct pl_insert *chain, size_t n)
 {
 	for (size_t i = 0; chain != NULL && i < n; i++)
-		chain[i].kind->free(chain[i].state);
+		free(chain[i].state);
 	free(chain);
+}
+
+int
+inserts_param_index(const struct pl_insert *chain, size_t i, const char *name)
+{
+	return param_find(chain[i].kind, name);
+}
+
+void
+inserts_set_param(struct pl_insert *chain, size_t i, int param, double value)
+{
+	struct pl_insert *pi = &chain[i];
+	const struct param_def *def = &pi->kind->params[param];
+
+	if (!(value >= def->min))
+		value = def->min;   /* NaN too */
+	else if (value > def->max)
+		value = def->max;
+	if (pi->v[param] == value)
+		return;
+	pi->v[param] = value;
+	pi->kind->apply(pi->state, pi->v, pi->rate_hz);
+}
+
+uint32_t
+inserts_key_track(const struct pl_insert *chain, size_t i)
+{
+	return chain[i].key_track;
+}
+
+void
+inserts_set_key(struct pl_insert *chain, size_t i, float *const *planes,
+    int channels)
+{
+	chain[i].key = planes;
+	chain[i].key_channels = channels;
 }
 
 void
 inserts_process(struct pl_insert *chain, size_t n, float *const *buf,
-    int channels, int frames)
+    int channels, int off, int frames)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!chain[i].bypass)
-			chain[i].kind->process(chain[i].state, buf, channels, frames);
+	for (size_t i = 0; i < n; i++) {
+		struct pl_insert *pi = &chain[i];
+		const float *key[16];
+
+		if (pi->bypass)
+			continue;
+		for (int c = 0; pi->key != NULL && c < pi->key_channels; c++)
+			key[c] = pi->key[c] + off;
+		pi->kind->process(pi->state, buf, channels,
+		    pi->key != NULL ? key : NULL, pi->key_channels, frames);
+	}
 }
 
 void

@@ -1,7 +1,19 @@
 /*
  * inserts.h - a strip's insert chain as the engine runs it: each session
  * insert (kind + named parameters) compiled into its dsp kernel's state.
- * Compile/free on the control thread; process/reset are RT-safe.
+ *
+ * Kinds and their parameters (names and units as stored in the session
+ * file; man/dubstage-session.5 lists them):
+ *   eq        hpf-hz (0 = off), hpf-slope (12 or 24 dB/oct), hpf-q,
+ *             lpf-hz, lpf-slope, lpf-q, and for N = 1..8: bandN-hz (0 = off),
+ *             bandN-gain-db, bandN-q, bandN-type (0 bell, 1 low shelf,
+ *             2 high shelf, 3 notch, 4 low-pass, 5 high-pass)
+ *   dynamics  mode (0 compressor, 1 expander, 2 gate), detector (0 peak,
+ *             1 RMS), link (0/1), threshold-db, ratio, knee-db, attack-ms,
+ *             release-ms, hold-ms, range-db, makeup-db, rms-ms, key-track
+ *             (N: key from track TN's pre-fader signal; 0 = own input)
+ *
+ * Compile/free on the control thread; process/reset/set_param are RT-safe.
  */
 #ifndef DUBSTAGE_ENGINE_INSERTS_H
 #define DUBSTAGE_ENGINE_INSERTS_H
@@ -14,21 +26,36 @@
 struct pl_insert;
 
 /* Compiles n session inserts for a strip of `channels` at sample_rate_hz.
- * 0, ERR_NOMEM, or ERR_SEMANTIC for an unknown kind or parameter (d names
- * it). *out may be NULL when n == 0. */
+ * 0, ERR_NOMEM, or ERR_SEMANTIC for an unknown kind, an unknown parameter
+ * or a value out of range (d names it). *out is NULL when n == 0. */
 int inserts_compile(const struct insert *ins, size_t n, int channels,
     int sample_rate_hz, struct pl_insert **out, size_t *count,
     struct diag *d);
 void inserts_free(struct pl_insert *chain, size_t n);
 
-/* Runs the chain in place over frames of buf[0..channels-1]. RT-safe. */
+/* The index of parameter `name` of insert i for set_param, or -1. */
+int inserts_param_index(const struct pl_insert *chain, size_t i,
+    const char *name);
+/* Sets a parameter (an automation value) from the render thread: redesigns
+ * the kernel (values out of range are clamped). RT-safe. */
+void inserts_set_param(struct pl_insert *chain, size_t i, int param,
+    double value);
+
+/* The track number insert i keys from (its "key-track"), 0 for none. */
+uint32_t inserts_key_track(const struct pl_insert *chain, size_t i);
+/* Gives insert i its key signal: channels planes that hold the key's
+ * frames of the current block (borrowed from the plan). */
+void inserts_set_key(struct pl_insert *chain, size_t i,
+    float *const *planes, int channels);
+
+/* Runs the chain in place over frames of buf[0..channels-1]; off is the
+ * offset of buf[0] in the block (for the key planes). RT-safe. */
 void inserts_process(struct pl_insert *chain, size_t n, float *const *buf,
-    int channels, int frames);
+    int channels, int off, int frames);
 /* Clears every kernel's history (after a locate). RT-safe. */
 void inserts_reset(struct pl_insert *chain, size_t n);
 
-/* The insert kinds the engine knows, NULL-terminated (for validation and
- * help texts). */
+/* The kinds the engine knows, NULL-terminated (for help and validation). */
 extern const char *const inserts_kinds[];
 
 #endif

@@ -221,10 +221,47 @@ out:
 
 /* ---- strips and routes -------------------------------------------------- */
 
+/* The strip's insert-parameter lanes, resolved to parameter indexes. */
+static int
+insert_lanes(struct pl_strip *ps, const struct strip *st, struct diag *d)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < st->lane_count; i++)
+		n += st->lanes[i].param == AUTO_INSERT;
+	if (n == 0)
+		return 0;
+	ps->insert_lanes = calloc(n, sizeof *ps->insert_lanes);
+	if (ps->insert_lanes == NULL)
+		return ERR_NOMEM;
+	for (size_t i = 0; i < st->lane_count; i++) {
+		const struct auto_lane *l = &st->lanes[i];
+		struct pl_insert_lane *il;
+		char b[16];
+
+		if (l->param != AUTO_INSERT)
+			continue;
+		il = &ps->insert_lanes[ps->insert_lane_count++];
+		il->insert = (size_t)l->insert;
+		il->param = l->insert < 0 || (size_t)l->insert >= ps->insert_count ?
+		    -1 : inserts_param_index(ps->inserts, il->insert,
+		    l->insert_param);
+		if (il->param < 0)
+			return diag_set(d, ERR_SEMANTIC, NULL, 0, "%s: insert %d has "
+			    "no parameter '%s' to automate", id_format(ps->id, b,
+			    sizeof b), l->insert + 1, l->insert_param);
+		if (lane_copy(&il->lane, l) != 0)
+			return ERR_NOMEM;
+	}
+	return 0;
+}
+
 static int
 strip_common(struct plan *p, struct pl_strip *ps, const struct strip *st,
     struct id id, bool heard, struct diag *d)
 {
+	int rc;
+
 	ps->id = id;
 	ps->format = st->format;
 	ps->channels = chan_format_channels(st->format);
@@ -238,8 +275,11 @@ strip_common(struct plan *p, struct pl_strip *ps, const struct strip *st,
 	    lane_copy(&ps->pan_x, strip_lane(st, AUTO_PAN, (struct id){ ID_BUS, 0 })) ||
 	    lane_copy(&ps->pan_y, strip_lane(st, AUTO_PAN_FB, (struct id){ ID_BUS, 0 })))
 		return ERR_NOMEM;
-	return inserts_compile(st->inserts, st->insert_count, ps->channels,
+	rc = inserts_compile(st->inserts, st->insert_count, ps->channels,
 	    p->sample_rate_hz, &ps->inserts, &ps->insert_count, d);
+	if (rc != 0)
+		return rc;
+	return insert_lanes(ps, st, d);
 }
 
 static struct pl_strip *
@@ -331,6 +371,104 @@ sort_buses(const struct session *s, size_t *order)
 	return 0;
 }
 
+/* ---- sidechain keys ----------------------------------------------------- */
+
+static struct pl_strip *
+key_strip(struct plan *p, size_t ntracks, uint32_t track)
+{
+	for (size_t i = 0; i < ntracks; i++)
+		if (p->strips[i].id.num == track)
+			return &p->strips[i];
+	return NULL;
+}
+
+/* True when every track that strip ps keys from is among the placed. */
+static bool
+keys_placed(struct plan *p, const struct pl_strip *ps, const bool *placed,
+    size_t ntracks)
+{
+	for (size_t i = 0; i < ps->insert_count; i++) {
+		uint32_t k = inserts_key_track(ps->inserts, i);
+
+		for (size_t t = 0; k != 0 && t < ntracks; t++)
+			if (p->strips[t].id.num == k && !placed[t])
+				return false;
+	}
+	return true;
+}
+
+/*
+ * Sidechains: a strip keyed by a track must run after it, so the tracks
+ * (strips 0 .. ntracks-1, in session order) are reordered so every key
+ * track comes first (stable otherwise). Marks the key tracks. ERR_SEMANTIC
+ * for a key that is not a track, or tracks that key each other in a loop.
+ */
+static int
+order_tracks(struct plan *p, size_t ntracks, struct diag *d)
+{
+	struct pl_strip *sorted;
+	bool *placed;
+	size_t done = 0;
+	char b[16];
+
+	for (size_t i = 0; i < p->strip_count; i++)
+		for (size_t k = 0; k < p->strips[i].insert_count; k++) {
+			uint32_t key = inserts_key_track(p->strips[i].inserts, k);
+			struct pl_strip *ks = key != 0 ? key_strip(p, ntracks, key) : NULL;
+
+			if (key != 0 && ks == NULL)
+				return diag_set(d, ERR_SEMANTIC, NULL, 0, "%s: insert %zu "
+				    "keys from T%u, which is not a track",
+				    id_format(p->strips[i].id, b, sizeof b), k + 1, key);
+			if (ks != NULL)
+				ks->is_key = true;
+		}
+	if (ntracks < 2)
+		return 0;
+	sorted = malloc(ntracks * sizeof *sorted);
+	placed = calloc(ntracks, sizeof *placed);
+	if (sorted == NULL || placed == NULL) {
+		free(sorted);
+		free(placed);
+		return ERR_NOMEM;
+	}
+	while (done < ntracks) {
+		bool progress = false;
+
+		for (size_t i = 0; i < ntracks; i++) {
+			if (placed[i] || !keys_placed(p, &p->strips[i], placed, ntracks))
+				continue;
+			sorted[done++] = p->strips[i];
+			placed[i] = progress = true;
+		}
+		if (!progress) {
+			free(sorted);
+			free(placed);
+			return diag_set(d, ERR_SEMANTIC, NULL, 0, "tracks key each "
+			    "other's dynamics in a loop");
+		}
+	}
+	memcpy(p->strips, sorted, ntracks * sizeof *sorted);
+	free(sorted);
+	free(placed);
+	return 0;
+}
+
+/* Points every keyed insert at its key track's copy (after allocation). */
+static void
+connect_keys(struct plan *p, size_t ntracks)
+{
+	for (size_t i = 0; i < p->strip_count; i++)
+		for (size_t k = 0; k < p->strips[i].insert_count; k++) {
+			uint32_t key = inserts_key_track(p->strips[i].inserts, k);
+			struct pl_strip *ks = key != 0 ? key_strip(p, ntracks, key) : NULL;
+
+			if (ks != NULL)
+				inserts_set_key(p->strips[i].inserts, k, ks->key_buf,
+				    ks->channels);
+		}
+}
+
 /* ---- buffers ------------------------------------------------------------ */
 
 static int
@@ -341,7 +479,8 @@ allocate_buffers(struct plan *p)
 	float *arena;
 
 	for (size_t i = 0; i < p->strip_count; i++)
-		planes += (size_t)p->strips[i].channels;
+		planes += (size_t)p->strips[i].channels *
+		    (p->strips[i].is_key ? 2 : 1);
 	planes += 1;   /* env */
 	for (int i = 0; i < p->stem_count; i++)
 		planes += p->stem_fold[i] != NULL ? (size_t)p->out_channels : 0;
@@ -356,8 +495,11 @@ allocate_buffers(struct plan *p)
 		p->scratch[c] = NEXT();
 	p->env = NEXT();
 	for (size_t i = 0; i < p->strip_count; i++)
-		for (int c = 0; c < p->strips[i].channels; c++)
+		for (int c = 0; c < p->strips[i].channels; c++) {
 			p->strips[i].buf[c] = NEXT();
+			if (p->strips[i].is_key)
+				p->strips[i].key_buf[c] = NEXT();
+		}
 	for (int c = 0; c < p->out_channels; c++)
 		p->out[c] = p->fold ? NEXT() : p->master->buf[c];
 	for (int i = 0; i < p->stem_count; i++)
@@ -443,10 +585,15 @@ plan_compile(const struct session *s, const struct plan_options *opt,
 		goto fail;
 	}
 
+	if ((rc = order_tracks(p, s->track_count, d)) != 0)
+		goto fail;
+
 	/* routes and voices */
 	for (size_t i = 0; i < s->track_count; i++) {
-		if ((rc = routes_for(p, &s->tracks[i].strip, &p->strips[i])) != 0 ||
-		    (rc = build_voices(p, s, &s->tracks[i], &p->strips[i])) != 0)
+		const struct track *t = session_track(s, p->strips[i].id);
+
+		if ((rc = routes_for(p, &t->strip, &p->strips[i])) != 0 ||
+		    (rc = build_voices(p, s, t, &p->strips[i])) != 0)
 			goto fail;
 	}
 	for (size_t i = 0; i < s->bus_count; i++) {
@@ -497,6 +644,7 @@ plan_compile(const struct session *s, const struct plan_options *opt,
 	}
 	if ((rc = allocate_buffers(p)) != 0)
 		goto fail;
+	connect_keys(p, s->track_count);
 	for (size_t i = 0; i < p->strip_count; i++)
 		meter_init(&p->strips[i].meter, p->strips[i].channels,
 		    p->sample_rate_hz, PLAN_METER_RMS_MS);
@@ -535,6 +683,9 @@ plan_destroy(struct plan *p)
 		}
 		free(ps->voices);
 		inserts_free(ps->inserts, ps->insert_count);
+		for (size_t l = 0; l < ps->insert_lane_count; l++)
+			lane_free(&ps->insert_lanes[l].lane);
+		free(ps->insert_lanes);
 		lane_free(&ps->volume);
 		lane_free(&ps->mute_lane);
 		lane_free(&ps->pan_x);
@@ -598,6 +749,14 @@ seek_strip(struct pl_strip *ps, int64_t pos)
 	pl_lane_seek(&ps->pan_y, pos);
 	for (size_t r = 0; r < ps->send_count; r++)
 		pl_lane_seek(&ps->sends[r].level_lane, pos);
+	for (size_t l = 0; l < ps->insert_lane_count; l++) {
+		struct pl_insert_lane *il = &ps->insert_lanes[l];
+
+		pl_lane_seek(&il->lane, pos);
+		/* in force from here until the next segment start */
+		inserts_set_param(ps->inserts, il->insert, il->param,
+		    pl_lane_eval(&il->lane, pos));
+	}
 	ps->pan_keys[0].format = ps->pan_keys[1].format = CHAN_FORMAT_COUNT;
 	for (size_t v = 0; v < ps->voice_count; v++) {
 		struct pl_voice *pv = &ps->voices[v];

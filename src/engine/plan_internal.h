@@ -67,6 +67,13 @@ struct pl_pan_keys {
 	float m1[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS];  /* just before to */
 };
 
+/* Automation of an insert's parameter, applied at segment starts. */
+struct pl_insert_lane {
+	size_t insert;
+	int param;                      /* inserts_param_index */
+	struct pl_lane lane;
+};
+
 enum pl_strip_kind { PL_TRACK, PL_BUS, PL_MASTER };
 
 struct pl_strip {
@@ -81,6 +88,10 @@ struct pl_strip {
 	size_t voice_count;
 	struct pl_insert *inserts;
 	size_t insert_count;
+	struct pl_insert_lane *insert_lanes;
+	size_t insert_lane_count;
+	bool is_key;                    /* a sidechain key: keep a pre-fader copy */
+	float *key_buf[PLAN_MAX_CHANNELS];
 
 	double gain_db;                 /* static fader */
 	struct pl_lane volume;          /* dB */

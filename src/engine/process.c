@@ -123,8 +123,9 @@ segment_at(struct pl_strip *ps, int64_t f, int64_t *start, int64_t *end)
 		if ((t = pl_lane_next_point(l, f)) < e)
 			e = t;
 	}
-	for (size_t r = 0; r < ps->send_count; r++) {
-		struct pl_lane *l = &ps->sends[r].level_lane;
+	for (size_t r = 0; r < ps->send_count + ps->insert_lane_count; r++) {
+		struct pl_lane *l = r < ps->send_count ? &ps->sends[r].level_lane :
+		    &ps->insert_lanes[r - ps->send_count].lane;
 
 		if (l->count == 0)
 			continue;
@@ -305,6 +306,42 @@ route_mix(struct pl_strip *ps, struct pl_route *r, int64_t s, int64_t e,
 	}
 }
 
+/* The insert chain over the block; automated parameters change at
+ * segment starts (on the absolute grid, so block sizes do not matter). */
+static void
+render_inserts(struct pl_strip *ps, int64_t pos, int n)
+{
+	int64_t f = pos, end = pos + n;
+
+	if (ps->insert_count == 0)
+		return;
+	if (ps->insert_lane_count == 0) {
+		inserts_process(ps->inserts, ps->insert_count, ps->buf,
+		    ps->channels, 0, n);
+		return;
+	}
+	while (f < end) {
+		float *piece[PLAN_MAX_CHANNELS];
+		int64_t s, e, stop;
+		int off = (int)(f - pos);
+
+		segment_at(ps, f, &s, &e);
+		stop = e < end ? e : end;
+		if (f == s)
+			for (size_t l = 0; l < ps->insert_lane_count; l++) {
+				struct pl_insert_lane *il = &ps->insert_lanes[l];
+
+				inserts_set_param(ps->inserts, il->insert, il->param,
+				    pl_lane_eval(&il->lane, s));
+			}
+		for (int c = 0; c < ps->channels; c++)
+			piece[c] = ps->buf[c] + off;
+		inserts_process(ps->inserts, ps->insert_count, piece,
+		    ps->channels, off, (int)(stop - f));
+		f = stop;
+	}
+}
+
 /* Sends, fader and main output of one strip over the block. */
 static void
 render_routing(struct pl_strip *ps, int64_t pos, int n)
@@ -371,8 +408,11 @@ process_run(struct plan *p, int n)
 			for (size_t v = 0; v < ps->voice_count; v++)
 				silent &= !render_voice(p, ps, &ps->voices[v], pos, n);
 		}
-		inserts_process(ps->inserts, ps->insert_count, ps->buf,
-		    ps->channels, n);
+		render_inserts(ps, pos, n);
+		if (ps->is_key)   /* what keyed inserts hear: pre-fader */
+			for (int c = 0; c < ps->channels; c++)
+				memcpy(ps->key_buf[c], ps->buf[c],
+				    (size_t)n * sizeof(float));
 		/* a silent track without inserts adds nothing anywhere */
 		if (!(silent && ps->insert_count == 0))
 			render_routing(ps, pos, n);

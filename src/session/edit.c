@@ -931,6 +931,19 @@ editor_remove_insert(struct editor *ed, struct id id, size_t index)
 	st = session_strip(ed->s, id);
 	insert_fini(&st->inserts[index]);
 	array_remove(st->inserts, &st->insert_count, index, sizeof *st->inserts);
+	/* its automation goes with it; later inserts move up one place */
+	for (size_t i = 0; i < st->lane_count; ) {
+		struct auto_lane *l = &st->lanes[i];
+
+		if (l->param == AUTO_INSERT && l->insert == (int)index) {
+			auto_lane_fini(l);
+			array_remove(st->lanes, &st->lane_count, i, sizeof *st->lanes);
+			continue;
+		}
+		if (l->param == AUTO_INSERT && l->insert > (int)index)
+			l->insert--;
+		i++;
+	}
 	return finish(ed, snap, 0, "remove insert %zu of %s", index + 1,
 	    idstr(id, b));
 }
@@ -1366,6 +1379,8 @@ auto_value_ok(enum auto_param param, double v)
 		return unit_ok(v);
 	case AUTO_MUTE:
 		return v == 0.0 || v == 1.0;
+	case AUTO_INSERT:
+		return isfinite(v);
 	default:
 		return false;
 	}
@@ -1417,17 +1432,45 @@ lane_for(struct session *s, struct id id, enum auto_param param,
 	return lane;
 }
 
+/* Adds or replaces the point at point->frame, keeping the lane sorted.
+ * 0 or ERR_NOMEM (lane unchanged). */
+static int
+lane_put_point(struct auto_lane *lane, const struct auto_point *point)
+{
+	size_t i;
+
+	for (i = 0; i < lane->count && lane->points[i].frame < point->frame; i++)
+		;
+	if (i < lane->count && lane->points[i].frame == point->frame) {
+		lane->points[i] = *point;
+		return 0;
+	}
+	if (lane->count == lane->cap) {
+		size_t ncap = lane->cap == 0 ? 8 : lane->cap * 2;
+		struct auto_point *p = realloc(lane->points, ncap * sizeof *p);
+
+		if (p == NULL)
+			return ERR_NOMEM;
+		lane->points = p;
+		lane->cap = ncap;
+	}
+	memmove(lane->points + i + 1, lane->points + i,
+	    (lane->count - i) * sizeof *lane->points);
+	lane->points[i] = *point;
+	lane->count++;
+	return 0;
+}
+
 int
 editor_set_auto_point(struct editor *ed, struct id id, enum auto_param param,
     struct id target, const struct auto_point *point)
 {
 	struct session *snap;
 	struct auto_lane *lane;
-	size_t i;
 	int rc;
 	char b[16];
 
-	if (param >= AUTO_PARAM_COUNT || point == NULL ||
+	if (param >= AUTO_PARAM_COUNT || param == AUTO_INSERT || point == NULL ||
 	    point->interp >= INTERP_COUNT ||
 	    !auto_value_ok(param, point->value) ||
 	    (param != AUTO_CLIP_GAIN && point->frame < 0))
@@ -1450,26 +1493,8 @@ editor_set_auto_point(struct editor *ed, struct id id, enum auto_param param,
 	lane = lane_for(ed->s, id, param, target, true, &rc);
 	if (lane == NULL)
 		return finish(ed, snap, rc, "automation");
-	for (i = 0; i < lane->count && lane->points[i].frame < point->frame; i++)
-		;
-	if (i < lane->count && lane->points[i].frame == point->frame) {
-		lane->points[i] = *point;
-	} else {
-		if (lane->count == lane->cap) {
-			size_t ncap = lane->cap == 0 ? 8 : lane->cap * 2;
-			struct auto_point *p = realloc(lane->points,
-			    ncap * sizeof *p);
-
-			if (p == NULL)
-				return finish(ed, snap, ERR_NOMEM, "automation");
-			lane->points = p;
-			lane->cap = ncap;
-		}
-		memmove(lane->points + i + 1, lane->points + i,
-		    (lane->count - i) * sizeof *lane->points);
-		lane->points[i] = *point;
-		lane->count++;
-	}
+	if (lane_put_point(lane, point) != 0)
+		return finish(ed, snap, ERR_NOMEM, "automation");
 	return finish(ed, snap, 0, "automate %s of %s", auto_param_name(param),
 	    idstr(id, b));
 }
@@ -1484,7 +1509,7 @@ editor_remove_auto_point(struct editor *ed, struct id id,
 	int rc;
 	char b[16];
 
-	if (param >= AUTO_PARAM_COUNT)
+	if (param >= AUTO_PARAM_COUNT || param == AUTO_INSERT)
 		return ERR_INVALID;
 	lane = lane_for(ed->s, id, param, target, false, &rc);
 	if (lane == NULL)
@@ -1511,7 +1536,7 @@ editor_clear_lane(struct editor *ed, struct id id, enum auto_param param,
 	int rc;
 	char b[16];
 
-	if (param >= AUTO_PARAM_COUNT)
+	if (param >= AUTO_PARAM_COUNT || param == AUTO_INSERT)
 		return ERR_INVALID;
 	if (lane_for(ed->s, id, param, target, false, &rc) == NULL)
 		return ERR_NOTFOUND;
@@ -1533,5 +1558,70 @@ editor_clear_lane(struct editor *ed, struct id id, enum auto_param param,
 		array_remove(st->lanes, &st->lane_count, i, sizeof *st->lanes);
 	}
 	return finish(ed, snap, 0, "clear %s lane of %s", auto_param_name(param),
+	    idstr(id, b));
+}
+
+/* ---- insert automation -------------------------------------------------- */
+
+int
+editor_set_insert_auto_point(struct editor *ed, struct id id, size_t insert,
+    const char *name, const struct auto_point *point)
+{
+	struct session *snap;
+	struct strip *st = session_strip(ed->s, id);
+	struct auto_lane *lane, *p;
+	char b[16];
+
+	if (st == NULL || insert >= st->insert_count)
+		return ERR_NOTFOUND;
+	if (name == NULL || name[0] == '\0' || point == NULL ||
+	    point->frame < 0 || point->interp >= INTERP_COUNT ||
+	    !isfinite(point->value))
+		return ERR_INVALID;
+	if ((snap = checkpoint(ed)) == NULL)
+		return ERR_NOMEM;
+	lane = strip_insert_lane(st, (int)insert, name);
+	if (lane == NULL) {
+		p = realloc(st->lanes, (st->lane_count + 1) * sizeof *p);
+		if (p == NULL)
+			return finish(ed, snap, ERR_NOMEM, "automation");
+		st->lanes = p;
+		lane = &p[st->lane_count];
+		memset(lane, 0, sizeof *lane);
+		lane->param = AUTO_INSERT;
+		lane->target = (struct id){ ID_BUS, 0 };
+		lane->insert = (int)insert;
+		if ((lane->insert_param = str_dup(name)) == NULL)
+			return finish(ed, snap, ERR_NOMEM, "automation");
+		st->lane_count++;
+	}
+	if (lane_put_point(lane, point) != 0)
+		return finish(ed, snap, ERR_NOMEM, "automation");
+	return finish(ed, snap, 0, "automate %s of insert %zu of %s", name,
+	    insert + 1, idstr(id, b));
+}
+
+int
+editor_remove_insert_auto_point(struct editor *ed, struct id id,
+    size_t insert, const char *name, int64_t frame)
+{
+	struct session *snap;
+	struct strip *st = session_strip(ed->s, id);
+	struct auto_lane *lane;
+	size_t i;
+	char b[16];
+
+	if (st == NULL || name == NULL ||
+	    (lane = strip_insert_lane(st, (int)insert, name)) == NULL)
+		return ERR_NOTFOUND;
+	for (i = 0; i < lane->count && lane->points[i].frame != frame; i++)
+		;
+	if (i == lane->count)
+		return ERR_NOTFOUND;
+	if ((snap = checkpoint(ed)) == NULL)
+		return ERR_NOMEM;
+	lane = strip_insert_lane(session_strip(ed->s, id), (int)insert, name);
+	array_remove(lane->points, &lane->count, i, sizeof *lane->points);
+	return finish(ed, snap, 0, "remove automation point of %s",
 	    idstr(id, b));
 }

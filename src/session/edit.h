@@ -168,7 +168,16 @@ int editor_set_auto_point(struct editor *ed, struct id id,
 /* Removes the point at exactly frame; ERR_NOTFOUND if there is none. */
 int editor_remove_auto_point(struct editor *ed, struct id id,
     enum auto_param param, struct id target, int64_t frame);
-/* Removes a whole lane. */
+/* Sets / removes a point of the lane automating parameter `name` of
+ * insert `insert` (0-based) of a track or bus; the value is in the
+ * parameter's unit (the engine clamps it to the parameter's range).
+ * Removing an insert removes its lanes. */
+int editor_set_insert_auto_point(struct editor *ed, struct id id,
+    size_t insert, const char *name, const struct auto_point *point);
+int editor_remove_insert_auto_point(struct editor *ed, struct id id,
+    size_t insert, const char *name, int64_t frame);
+
+/* Removes a whole lane (not for AUTO_INSERT lanes). */
 int editor_clear_lane(struct editor *ed, struct id id, enum auto_param param,
     struct id target);
 

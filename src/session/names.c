@@ -47,7 +47,7 @@ table_name(const char *const *table, int count, int value)
 ENUM_NAMES(chan_format, enum chan_format, "mono", "stereo", "5.1", "7.1", "7.1.2")
 ENUM_NAMES(fade_shape, enum fade_shape, "linear", "equal-power", "s-curve", "log", "exp")
 ENUM_NAMES(auto_param, enum auto_param, "volume", "pan", "pan-fb", "mute",
-    "send-level", "clip-gain")
+    "send-level", "clip-gain", "insert")
 ENUM_NAMES(auto_interp, enum auto_interp, "linear", "step")
 ENUM_NAMES(bus_kind, enum bus_kind, "aux", "stem")
 

@@ -40,7 +40,9 @@ void
 auto_lane_fini(struct auto_lane *lane)
 {
 	free(lane->points);
+	free(lane->insert_param);
 	lane->points = NULL;
+	lane->insert_param = NULL;
 	lane->count = lane->cap = 0;
 }
 
@@ -188,6 +190,10 @@ lane_copy(struct auto_lane *dst, const struct auto_lane *src)
 {
 	*dst = *src;
 	dst->cap = src->count;
+	dst->points = NULL;
+	if ((dst->insert_param = str_dup(src->insert_param)) == NULL &&
+	    src->insert_param != NULL)
+		return ERR_NOMEM;
 	return dup_array((void **)&dst->points, src->points, src->count,
 	    sizeof *src->points);
 }
@@ -645,8 +651,21 @@ strip_lane(const struct strip *st, enum auto_param param, struct id target)
 	for (size_t i = 0; i < st->lane_count; i++) {
 		struct auto_lane *l = &st->lanes[i];
 
-		if (l->param == param && (param != AUTO_SEND_LEVEL ||
-		    l->target.num == target.num))
+		if (l->param == param && param != AUTO_INSERT &&
+		    (param != AUTO_SEND_LEVEL || l->target.num == target.num))
+			return l;
+	}
+	return NULL;
+}
+
+struct auto_lane *
+strip_insert_lane(const struct strip *st, int insert, const char *name)
+{
+	for (size_t i = 0; i < st->lane_count; i++) {
+		struct auto_lane *l = &st->lanes[i];
+
+		if (l->param == AUTO_INSERT && l->insert == insert &&
+		    l->insert_param != NULL && strcmp(l->insert_param, name) == 0)
 			return l;
 	}
 	return NULL;

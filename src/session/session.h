@@ -106,10 +106,12 @@ enum auto_param {
 	AUTO_MUTE,        /* 0 or 1 (always stepped) */
 	AUTO_SEND_LEVEL,  /* send to lane.target bus, value in dB */
 	AUTO_CLIP_GAIN,   /* on a clip: gain in dB, frames relative to the clip start */
+	AUTO_INSERT,      /* parameter lane.insert_param of insert lane.insert, in
+	                     that parameter's own unit */
 	AUTO_PARAM_COUNT
 };
 
-const char *auto_param_name(enum auto_param p); /* "volume", "pan", "pan-fb", "mute", "send-level", "clip-gain" */
+const char *auto_param_name(enum auto_param p); /* "volume", "pan", "pan-fb", "mute", "send-level", "clip-gain", "insert" */
 int auto_param_parse(const char *name, enum auto_param *out);
 
 enum auto_interp {
@@ -132,6 +134,8 @@ struct auto_point {
 struct auto_lane {
 	enum auto_param param;
 	struct id target;           /* AUTO_SEND_LEVEL: the send's bus; else none */
+	int insert;                 /* AUTO_INSERT: 0-based index in the chain */
+	char *insert_param;         /* AUTO_INSERT: the parameter's name; else NULL */
 	struct auto_point *points;
 	size_t count, cap;
 };
@@ -337,6 +341,9 @@ void session_sort_markers(struct session *s);
 /* Automation lanes of a strip: the lane for (param, target), or NULL. */
 struct auto_lane *strip_lane(const struct strip *st, enum auto_param param,
     struct id target);
+/* The lane automating parameter `name` of insert `insert`, or NULL. */
+struct auto_lane *strip_insert_lane(const struct strip *st, int insert,
+    const char *name);
 /* The send to bus, or NULL. */
 struct send *strip_send(const struct strip *st, struct id bus);
 

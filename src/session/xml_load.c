@@ -814,9 +814,10 @@ load_insert(struct loader *L, const xmlNode *n, struct insert *ins)
 static int
 load_strip_lanes(struct loader *L, struct cursor *c, struct strip *st)
 {
-	static const char *const attrs[] = { "param", "target", NULL };
+	static const char *const attrs[] = { "param", "target", "insert", "name",
+	    NULL };
 	struct idx seen = { 0 };
-	const char *target;
+	const char *target, *iattr, *nattr;
 	xmlNode *n;
 	uint32_t ix;
 	size_t k;
@@ -832,15 +833,44 @@ load_strip_lanes(struct loader *L, struct cursor *c, struct strip *st)
 
 		if ((rc = check_attrs(L, n, attrs)) != 0 ||
 		    (rc = get_enum(L, n, "param", true, auto_param_parse_int,
-		    "expected volume, pan, pan-fb, mute or send-level",
+		    "expected volume, pan, pan-fb, mute, send-level or insert",
 		    &param)) != 0 ||
-		    (rc = attr(L, n, "target", false, &target)) != 0)
+		    (rc = attr(L, n, "target", false, &target)) != 0 ||
+		    (rc = attr(L, n, "insert", false, &iattr)) != 0 ||
+		    (rc = attr(L, n, "name", false, &nattr)) != 0)
 			break;
 		lane->param = (enum auto_param)param;
 		if (lane->param == AUTO_CLIP_GAIN) {
 			rc = fail(L, ERR_SCHEMA, n,
 			    "clip-gain automation belongs inside a <clip>");
 			break;
+		}
+		if ((iattr != NULL || nattr != NULL) != (lane->param == AUTO_INSERT)) {
+			rc = fail(L, ERR_SCHEMA, n, "attributes 'insert' and 'name' "
+			    "are for param=\"insert\", and it needs both");
+			break;
+		}
+		if (lane->param == AUTO_INSERT) {
+			int insert;
+
+			if ((rc = get_int(L, n, "insert", true, 1,
+			    st->insert_count > 0 ? (int)st->insert_count : 1,
+			    &insert)) != 0 ||
+			    (rc = get_str(L, n, "name", true, &lane->insert_param)) != 0)
+				break;
+			if (st->insert_count == 0) {
+				rc = fail(L, ERR_SEMANTIC, n, "automation of an insert "
+				    "on a strip without inserts");
+				break;
+			}
+			lane->insert = insert - 1;
+			if (lane->insert_param[0] == '\0' ||
+			    strip_insert_lane(st, lane->insert,
+			    lane->insert_param) != lane) {
+				rc = fail(L, ERR_SEMANTIC, n, "a second or unnamed "
+				    "automation lane for insert %d", insert);
+				break;
+			}
 		}
 		if (lane->param == AUTO_SEND_LEVEL) {
 			if ((rc = get_id(L, n, "target", true, ID_BUS,
@@ -852,17 +882,20 @@ load_strip_lanes(struct loader *L, struct cursor *c, struct strip *st)
 			    "param=\"send-level\"");
 			break;
 		}
-		rc = idx_put(&seen, (uint64_t)(param + 1) << 32 | lane->target.num, 0);
-		if (rc == ERR_EXISTS) {
-			rc = fail(L, ERR_SEMANTIC, n, "a second %s automation lane%s%s",
-			    auto_param_name(lane->param),
-			    lane->target.num != 0 ? " for " : "",
-			    lane->target.num != 0 ? idstr(L, lane->target) : "");
-			break;
-		}
-		if (rc != 0) {
-			rc = nomem(L, n);
-			break;
+		if (lane->param != AUTO_INSERT) {
+			rc = idx_put(&seen, (uint64_t)(param + 1) << 32 |
+			    lane->target.num, 0);
+			if (rc == ERR_EXISTS) {
+				rc = fail(L, ERR_SEMANTIC, n, "a second %s automation "
+				    "lane%s%s", auto_param_name(lane->param),
+				    lane->target.num != 0 ? " for " : "",
+				    lane->target.num != 0 ? idstr(L, lane->target) : "");
+				break;
+			}
+			if (rc != 0) {
+				rc = nomem(L, n);
+				break;
+			}
 		}
 		rc = load_points(L, n, lane);
 	}

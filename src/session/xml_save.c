@@ -269,6 +269,10 @@ write_lane(struct writer *W, xmlNode *parent, const struct auto_lane *lane,
 	at_enum(W, n, "param", auto_param_name(lane->param));
 	if (lane->param == AUTO_SEND_LEVEL)
 		at_id(W, n, "target", lane->target, ID_BUS);
+	if (lane->param == AUTO_INSERT) {
+		at_i64(W, n, "insert", (int64_t)lane->insert + 1);
+		at_nonempty(W, n, "name", lane->insert_param);
+	}
 	if (lane->count > 0 && lane->points == NULL)
 		wfail(W, ERR_INVALID, "automation points are missing");
 	for (size_t i = 0; i < lane->count && W->rc == 0; i++) {

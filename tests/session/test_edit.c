@@ -136,6 +136,8 @@ test_every_edit_undoes(void)
 	STEP("insert param", editor_set_insert_param(ed, tid(ID_TRACK, 1), 0,
 	    "freq-hz", 120.0));
 	STEP("bypass", editor_set_insert_bypass(ed, tid(ID_TRACK, 1), 0, true));
+	STEP("insert automation", editor_set_insert_auto_point(ed,
+	    tid(ID_TRACK, 1), 0, "band1-gain-db", &pt));
 	STEP("fade in", editor_set_fade(ed, c1, true, &f));
 	STEP("automation", editor_set_auto_point(ed, tid(ID_TRACK, 1),
 	    AUTO_VOLUME, MASTER, &pt));
@@ -154,6 +156,25 @@ test_every_edit_undoes(void)
 	STEP("master", editor_set_master(ed, CHAN_7_1, -1.0));
 	STEP("remove point", editor_remove_auto_point(ed, tid(ID_TRACK, 1),
 	    AUTO_VOLUME, MASTER, 2000));
+	/* the file keeps every edit so far: load(save(x)) saves the same */
+	{
+		char *xml = dump(s), *again = NULL;
+		struct session *back = NULL;
+		struct diag d;
+
+		REQUIRE(xml != NULL);
+		CHECK_INT_EQ(session_xml_load_memory(xml, strlen(xml), "mem", NULL,
+		    &back, &d), 0);
+		if (back != NULL)
+			again = dump(back);
+		CHECK(again != NULL && strcmp(xml, again) == 0);
+		free(xml);
+		free(again);
+		session_destroy(back);
+	}
+	STEP("remove insert point", editor_remove_insert_auto_point(ed,
+	    tid(ID_TRACK, 1), 0, "band1-gain-db", 2000));
+	STEP("remove insert", editor_remove_insert(ed, tid(ID_TRACK, 1), 0));
 	STEP("remove bus", editor_remove(ed, b2));
 	STEP("remove clip", editor_remove(ed, right));
 	STEP("remove track", editor_remove(ed, tid(ID_TRACK, 2)));

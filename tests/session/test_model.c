@@ -125,7 +125,8 @@ test_lanes_and_crossfades(void)
 		{ 200, 0.0, INTERP_STEP },
 		{ 300, 6.0, INTERP_LINEAR },
 	};
-	struct auto_lane lane = { AUTO_VOLUME, { ID_BUS, 0 }, pts, 3, 3 };
+	struct auto_lane lane = { .param = AUTO_VOLUME, .target = { ID_BUS, 0 },
+	    .points = pts, .count = 3, .cap = 3 };
 	struct session *s = new_session();
 	struct track *t;
 	struct crossfade xf[4];

@@ -1,0 +1,257 @@
+/*
+ * Insert chains in the engine: EQ and dynamics from session parameters,
+ * automation of an insert parameter, sidechain keying from another track,
+ * bad parameters refused, and block-size independence with inserts.
+ */
+#include "test.h"
+#include "engine/render.h"
+
+#define RATE 48000
+
+static float
+sine1k(int64_t i, int c)
+{
+	(void)c;
+	return 0.316227766f * (float)sin(2 * M_PI * 1000.0 * (double)i / RATE);
+}
+
+/* loud 100 Hz bursts: 0.5 s on, 0.5 s off */
+static float
+bursts(int64_t i, int c)
+{
+	(void)c;
+	return (i / 24000) % 2 == 0 ?
+	    0.9f * (float)sin(2 * M_PI * 100.0 * (double)i / RATE) : 0.0f;
+}
+
+static const char *sine_wav, *burst_wav;
+
+static struct insert *
+add_insert(struct strip *st, const char *kind)
+{
+	st->inserts = realloc(st->inserts, (st->insert_count + 1) *
+	    sizeof *st->inserts);
+	memset(&st->inserts[st->insert_count], 0, sizeof *st->inserts);
+	st->inserts[st->insert_count].kind = strdup(kind);
+	return &st->inserts[st->insert_count++];
+}
+
+static void
+set_param(struct insert *ins, const char *name, double v)
+{
+	ins->params = realloc(ins->params, (ins->param_count + 1) *
+	    sizeof *ins->params);
+	ins->params[ins->param_count].name = strdup(name);
+	ins->params[ins->param_count++].value = v;
+}
+
+static double
+rms_db(const float *x, int n)
+{
+	double s = 0;
+
+	for (int i = 0; i < n; i++)
+		s += (double)x[i] * x[i];
+	return 10 * log10(s / n + 1e-30);
+}
+
+static struct session *
+tone_session(void)
+{
+	struct session *s = new_session(RATE, CHAN_MONO);
+	struct source *src = add_source(s, sine_wav, 1, RATE, 96000);
+	struct track *t = add_track(s, "tone", CHAN_MONO);
+
+	add_clip(s, t, src->id, 0, 96000, 0);
+	return s;
+}
+
+static void
+test_eq_and_dynamics(void)
+{
+	struct session *s = tone_session();
+	float **out = alloc_planes(1, 96000);
+	struct insert *ins;
+	double plain, db;
+
+	REQUIRE(render_range(s, NULL, 0, 96000, 512, -1, out) == 1);
+	plain = rms_db(out[0] + 48000, 48000);
+	CHECK_NEAR(plain, -13.0103, 0.01);     /* -10 dBFS peak sine */
+
+	/* a +6 dB bell at 1 kHz: +6 dB */
+	ins = add_insert(&s->tracks[0].strip, "eq");
+	set_param(ins, "band1-hz", 1000);
+	set_param(ins, "band1-gain-db", 6);
+	set_param(ins, "band1-q", 2);
+	REQUIRE(render_range(s, NULL, 0, 96000, 512, -1, out) == 1);
+	CHECK_NEAR(rms_db(out[0] + 48000, 48000) - plain, 6.0, 0.05);
+	/* bypassed: untouched */
+	ins->bypass = true;
+	render_range(s, NULL, 0, 96000, 512, -1, out);
+	CHECK_NEAR(rms_db(out[0] + 48000, 48000) - plain, 0.0, 1e-6);
+	ins->bypass = false;
+
+	/* then a 4:1 compressor at -30 dBFS (RMS detector, no knee): a sine
+	 * whose RMS is -7 dB after the EQ comes out at -30 + 23/4 dB */
+	ins = add_insert(&s->tracks[0].strip, "dynamics");
+	set_param(ins, "threshold-db", -30);
+	set_param(ins, "ratio", 4);
+	set_param(ins, "knee-db", 0);
+	set_param(ins, "detector", 1);
+	set_param(ins, "rms-ms", 50);
+	set_param(ins, "attack-ms", 5);
+	set_param(ins, "release-ms", 50);
+	REQUIRE(render_range(s, NULL, 0, 96000, 512, -1, out) == 1);
+	db = rms_db(out[0] + 48000, 48000);
+	CHECK_NEAR(db, -30 + (plain + 6 + 30) / 4, 0.5);
+	free_planes(out, 1);
+	session_destroy(s);
+}
+
+static void
+test_bad_parameters(void)
+{
+	struct session *s = tone_session();
+	struct plan_options po;
+	struct plan *p = NULL;
+	struct diag d;
+	struct insert *ins = add_insert(&s->tracks[0].strip, "eq");
+
+	plan_options_default(&po);
+	set_param(ins, "band9-hz", 100);   /* there are 8 bands */
+	CHECK_INT_EQ(plan_compile(s, &po, &p, &d), ERR_SEMANTIC);
+	CHECK(strstr(d.message, "band9-hz") != NULL);
+	ins->params[0].name[4] = '1';      /* band1-hz */
+	ins->params[0].value = -5;         /* out of range */
+	CHECK_INT_EQ(plan_compile(s, &po, &p, &d), ERR_SEMANTIC);
+	CHECK(strstr(d.message, "outside") != NULL);
+	ins->params[0].value = 100;
+	free(ins->kind);
+	ins->kind = strdup("reverb");
+	CHECK_INT_EQ(plan_compile(s, &po, &p, &d), ERR_SEMANTIC);
+	CHECK(strstr(d.message, "reverb") != NULL);
+	session_destroy(s);
+}
+
+static void
+test_automated_insert(void)
+{
+	struct session *s = tone_session();
+	struct strip *st = &s->tracks[0].strip;
+	struct insert *ins = add_insert(st, "eq");
+	struct auto_lane *l;
+	float **out = alloc_planes(1, 96000);
+	double plain;
+
+	REQUIRE(render_range(s, NULL, 0, 96000, 512, -1, out) == 1);
+	plain = rms_db(out[0] + 10000, 4800);
+	set_param(ins, "band1-hz", 1000);
+	set_param(ins, "band1-q", 2);
+	/* band1-gain-db: 0 dB until 0.5 s, +12 dB from 1 s on */
+	st->lanes = calloc(1, sizeof *st->lanes);
+	st->lane_count = 1;
+	l = &st->lanes[0];
+	l->param = AUTO_INSERT;
+	l->insert = 0;
+	l->insert_param = strdup("band1-gain-db");
+	l->points = calloc(2, sizeof *l->points);
+	l->points[0] = (struct auto_point){ 24000, 0.0, INTERP_LINEAR };
+	l->points[1] = (struct auto_point){ 48000, 12.0, INTERP_LINEAR };
+	l->count = l->cap = 2;
+	REQUIRE(render_range(s, NULL, 0, 96000, 700, -1, out) == 1);
+	CHECK_NEAR(rms_db(out[0] + 10000, 4800) - plain, 0.0, 0.01);
+	CHECK_NEAR(rms_db(out[0] + 60000, 4800) - plain, 12.0, 0.05);
+	/* half way up the ramp: about +6 dB */
+	CHECK_NEAR(rms_db(out[0] + 36000 - 480, 960) - plain, 6.0, 0.3);
+	free_planes(out, 1);
+	session_destroy(s);
+}
+
+static void
+test_sidechain(void)
+{
+	struct session *s = tone_session();
+	struct source *b = add_source(s, burst_wav, 1, RATE, 96000);
+	struct id bid = b->id;
+	struct track *key;
+	struct insert *ins;
+	float **out = alloc_planes(1, 96000);
+	double on, off;
+
+	/* the tone (T1) ducked by a gate-like compressor keyed from T2, which
+	 * itself is muted at its fader: the key is pre-fader */
+	key = add_track(s, "bursts", CHAN_MONO);
+	add_clip(s, key, bid, 0, 96000, 0);
+	key->strip.gain_db = SESSION_GAIN_MIN_DB;
+	ins = add_insert(&s->tracks[0].strip, "dynamics");
+	set_param(ins, "threshold-db", -40);
+	set_param(ins, "ratio", 20);
+	set_param(ins, "attack-ms", 1);
+	set_param(ins, "release-ms", 20);
+	set_param(ins, "key-track", (double)s->tracks[1].id.num);
+	REQUIRE(render_range(s, NULL, 0, 96000, 256, -1, out) == 1);
+	on = rms_db(out[0] + 48000 + 2400, 12000);    /* bursts sounding */
+	off = rms_db(out[0] + 72000 + 4800, 12000);   /* bursts silent */
+	CHECK(off - on > 20);
+	CHECK_NEAR(off, -13.0103, 0.1);
+	/* a key that is not a track is refused */
+	s->tracks[0].strip.inserts[0].params[4].value = 99;
+	{
+		struct plan_options po;
+		struct plan *p;
+		struct diag d;
+
+		plan_options_default(&po);
+		CHECK_INT_EQ(plan_compile(s, &po, &p, &d), ERR_SEMANTIC);
+		CHECK(strstr(d.message, "T99") != NULL);
+	}
+	free_planes(out, 1);
+	session_destroy(s);
+}
+
+static void
+test_block_sizes(void)
+{
+	struct session *s = tone_session();
+	struct strip *st = &s->tracks[0].strip;
+	struct insert *ins = add_insert(st, "eq");
+	float **a = alloc_planes(1, 96000), **b = alloc_planes(1, 96000);
+	struct auto_lane *l;
+
+	set_param(ins, "band1-hz", 800);
+	set_param(ins, "hpf-hz", 80);
+	ins = add_insert(st, "dynamics");
+	set_param(ins, "threshold-db", -25);
+	st->lanes = calloc(1, sizeof *st->lanes);
+	st->lane_count = 1;
+	l = &st->lanes[0];
+	l->param = AUTO_INSERT;
+	l->insert = 0;
+	l->insert_param = strdup("band1-gain-db");
+	l->points = calloc(3, sizeof *l->points);
+	l->points[0] = (struct auto_point){ 1000, -6.0, INTERP_LINEAR };
+	l->points[1] = (struct auto_point){ 40001, 9.0, INTERP_STEP };
+	l->points[2] = (struct auto_point){ 70003, 0.0, INTERP_LINEAR };
+	l->count = l->cap = 3;
+	REQUIRE(render_range(s, NULL, 0, 96000, 4096, -1, a) == 1);
+	REQUIRE(render_range(s, NULL, 0, 96000, -999, -1, b) == 1);
+	CHECK(memcmp(a[0], b[0], 96000 * sizeof(float)) == 0);
+	free_planes(a, 1);
+	free_planes(b, 1);
+	session_destroy(s);
+}
+
+int
+main(void)
+{
+	sine_wav = strdup(test_path("sine.wav"));
+	burst_wav = strdup(test_path("bursts.wav"));
+	write_wav(sine_wav, 1, RATE, 96000, sine1k);
+	write_wav(burst_wav, 1, RATE, 96000, bursts);
+	test_eq_and_dynamics();
+	test_bad_parameters();
+	test_automated_insert();
+	test_sidechain();
+	test_block_sizes();
+	return test_report();
+}
