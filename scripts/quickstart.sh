@@ -24,6 +24,7 @@ packages=(
   libsamplerate0-dev libxml2-dev libfftw3-dev
   espeak-ng sox            # the demo session's media is made at build time
   jq                       # tests read the JSON views
+  libsox-fmt-base          # (sox) tests read WAV headers with soxi
 )
 
 missing=()

@@ -7,6 +7,7 @@
 #include "engine/process.h"
 #include "engine/streamer.h"
 #include "base/path.h"
+#include "dsp/downmix.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,8 @@ bounce_options_default(struct bounce_options *o)
 {
 	memset(o, 0, sizeof *o);
 	o->format = CHAN_FORMAT_COUNT;
+	o->downmix_centre_db = DOWNMIX_MINUS_3DB;
+	o->downmix_surround_db = DOWNMIX_MINUS_3DB;
 	o->sample_format = WAV_PCM24;
 	o->block_frames = 4096;
 }
@@ -115,6 +118,9 @@ bounce_run(const struct session *s, const struct bounce_options *o,
 	plan_options_default(&po);
 	po.max_block_frames = o->block_frames;
 	po.output_format = o->format;
+	po.downmix_centre_db = o->downmix_centre_db;
+	po.downmix_surround_db = o->downmix_surround_db;
+	po.downmix_lfe = o->downmix_lfe;
 	po.stream_quality = STREAM_QUALITY_BEST;
 	po.meters = false;     /* nobody watches them */
 	rc = plan_compile(s, &po, &p, d);

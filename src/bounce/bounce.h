@@ -29,6 +29,9 @@ struct bounce_options {
 	 * the master */
 	const char *stems_dir;
 	enum chan_format format;          /* fold-down target; CHAN_FORMAT_COUNT = session's */
+	double downmix_centre_db;         /* fold-down levels (BS.775: -3.01) */
+	double downmix_surround_db;
+	bool downmix_lfe;                 /* keep the LFE in a fold-down (-3 dB) */
 	int64_t start_frames, end_frames; /* the range; end <= start = whole session */
 	enum wav_sample_format sample_format;
 	int block_frames;                 /* render block (default 4096) */

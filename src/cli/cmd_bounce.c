@@ -88,6 +88,9 @@ run(int argc, char **argv, FILE *out, FILE *err)
 		{ "float", no_argument, NULL, 'F' },
 		{ "allow-missing", no_argument, NULL, 'm' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "centre-db", required_argument, NULL, 'C' },
+		{ "surround-db", required_argument, NULL, 'S' },
+		{ "lfe", no_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct bounce_options bo;
@@ -118,6 +121,19 @@ run(int argc, char **argv, FILE *out, FILE *err)
 		case 'F': bo.sample_format = WAV_FLOAT32; break;
 		case 'm': bo.allow_missing_media = true; break;
 		case 'q': quiet = true; break;
+		case 'C':
+		case 'S': {
+			double db;
+
+			if (str_to_double(optarg, &db) != 0 || db > 0 || db < -144)
+				return cli_usage_error(&cmd_bounce, err, "--%s takes a "
+				    "level in dB from -144 to 0, not '%s'", opt == 'C' ?
+				    "centre-db" : "surround-db", optarg);
+			*(opt == 'C' ? &bo.downmix_centre_db :
+			    &bo.downmix_surround_db) = db;
+			break;
+		}
+		case 'L': bo.downmix_lfe = true; break;
 		default:
 			return cli_usage_error(&cmd_bounce, err, "unknown option '%s'",
 			    argv[optind - 1]);
@@ -194,6 +210,9 @@ const struct cli_command cmd_bounce = {
 	    "  -D, --stems-dir DIR  write the stems into DIR (implies --stems)\n"
 	    "  -f, --format FMT     fold down to stereo, 5.1, ... (ITU-R BS.775:\n"
 	    "                       centre and surrounds -3 dB, LFE dropped)\n"
+	    "      --centre-db DB   centre level in a fold-down (default -3.01)\n"
+	    "      --surround-db DB surround level in a fold-down (default -3.01)\n"
+	    "      --lfe            keep the LFE in a fold-down (at -3 dB)\n"
 	    "  -r, --range A-B      render from A to B: timecodes or frames\n"
 	    "                       (default: session start to the last clip's end)\n"
 	    "  -F, --float          32-bit float (default 24-bit PCM, TPDF dither)\n"

@@ -119,7 +119,9 @@ stream_clip_for(const struct session *s, const struct clip *c, int channels,
 
 		if (src == NULL)
 			return ERR_SEMANTIC;
-		paths[ch] = session_source_resolved_path(s, src);
+		/* offline media plays as silence (an empty path) */
+		paths[ch] = src->online ? session_source_resolved_path(s, src) :
+		    str_dup("");
 		if (paths[ch] == NULL)
 			return ERR_NOMEM;
 		out->inputs[ch].path = paths[ch];

@@ -158,7 +158,10 @@ reader_open(struct stream_voice *v, const struct stream_clip *c, int64_t pos)
 		for (f = 0; f < ch; f++)
 			if (strcmp(c->inputs[f].path, in->path) == 0)
 				break;
-		if (f < ch) {
+		if (in->path == NULL || in->path[0] == '\0') {
+			rd->chan_file[ch] = -1;   /* offline media: silence */
+			continue;
+		} else if (f < ch) {
 			rd->chan_file[ch] = rd->chan_file[f];
 		} else {
 			SF_INFO info = { 0 };

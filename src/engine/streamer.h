@@ -38,7 +38,8 @@ enum stream_quality {
 
 /* One channel of a clip: which file and which of its channels. */
 struct stream_input {
-	const char *path;          /* borrowed until streamer_add_voice returns */
+	const char *path;          /* borrowed until streamer_add_voice returns;
+	                              "" = offline media, plays as silence */
 	int source_channel;        /* 0-based */
 	int sample_rate_hz;        /* the file's rate as the session records it */
 };
