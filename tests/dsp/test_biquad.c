@@ -2,7 +2,8 @@
  * Biquad designs and the float kernel: measured frequency response against
  * the analytic response of the design and against textbook targets,
  * low-frequency accuracy at 192 kHz, stability, denormal flushing,
- * coefficient ramps, and parameter validation. All signals are made here.
+ * coefficient ramps, bit-identical output however a stream (with ramps)
+ * is split into calls, and parameter validation. All signals are made here.
  */
 #include "test.h"
 
@@ -534,6 +535,259 @@ test_coefficient_changes(void)
 	printf("random switching: peak %.1f\n", peak);
 }
 
+/* ---- Split invariance ------------------------------------------------
+ * The same stream, the same coefficient changes at the same absolute
+ * frames: one call per interval between changes, or calls of random sizes,
+ * must give the same bits. */
+
+#define SPLIT_FRAMES 200000
+
+enum split_mode {
+	SPLIT_WHOLE,   /* one call per interval between events */
+	SPLIT_UNIFORM, /* 1..5000 frames, uniform */
+	SPLIT_LOG,     /* 1..5000 frames, log-uniform: many short calls */
+	SPLIT_SMALL,   /* 1..64 frames: cuts inside nearly every ramp */
+	SPLIT_MODES
+};
+
+static uint64_t split_rng;
+
+static int
+split_next(enum split_mode m, int left)
+{
+	double u;
+	int len;
+
+	split_rng ^= split_rng << 13;
+	split_rng ^= split_rng >> 7;
+	split_rng ^= split_rng << 17;
+	u = (double)(split_rng >> 11) / 9007199254740992.0; /* [0, 1) */
+	switch (m) {
+	case SPLIT_UNIFORM:
+		len = 1 + (int)(u * 5000);
+		break;
+	case SPLIT_LOG:
+		len = (int)exp(u * log(5001.0));
+		break;
+	case SPLIT_SMALL:
+		len = 1 + (int)(u * 64);
+		break;
+	case SPLIT_WHOLE:
+	default:
+		len = left;
+		break;
+	}
+	if (len < 1)
+		len = 1;
+	return len < left ? len : left;
+}
+
+/* Noise with its level changing every few thousand frames, long silences
+ * (the state decays to the flush floor), a NaN and an inf. Its own
+ * generator, so the other tests' rnd() sequence is untouched. */
+static void
+split_signal(float *x, int n)
+{
+	static const float levels[] = { 0.5f, 0.05f, 1e-3f, 0.0f, 1.0f, 1e-6f, 0.2f, 1e-30f };
+	uint64_t g = 0x2545f4914f6cdd1dull;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		g ^= g << 13;
+		g ^= g >> 7;
+		g ^= g << 17;
+		x[i] = levels[(i / 7919) % 8] *
+		    (float)((double)(g >> 11) / 4503599627370496.0 - 1.0);
+		if (i >= 60000 && i < 90000)
+			x[i] = 0.0f;
+	}
+	x[120000] = NAN;
+	x[150003] = INFINITY;
+}
+
+enum { EV_RAMP, EV_JUMP, EV_RESET };
+
+struct split_event {
+	int frame;
+	int kind;   /* EV_RAMP: to set over len frames; EV_JUMP: to set at once */
+	int set;
+	int len;
+};
+
+/* What a caller of biquad_process_ramp keeps (as eq.c does). */
+struct ramp_driver {
+	struct biquad_coefs cur, from, step, target;
+	int pos, left;
+	struct biquad_state st;
+};
+
+static void
+driver_point(const struct ramp_driver *r, struct biquad_coefs *out)
+{
+	const float t = (float)r->pos;
+
+	out->d1 = r->from.d1 + t * r->step.d1;
+	out->c2 = r->from.c2 + t * r->step.c2;
+	out->c3 = r->from.c3 + t * r->step.c3;
+	out->m0 = r->from.m0 + t * r->step.m0;
+	out->m1 = r->from.m1 + t * r->step.m1;
+	out->m2 = r->from.m2 + t * r->step.m2;
+}
+
+static void
+driver_process(struct ramp_driver *r, float *buf, int frames)
+{
+	const int n = frames < r->left ? frames : r->left;
+
+	if (n > 0) {
+		biquad_process_ramp(&r->from, &r->step, r->pos, &r->st, buf, n);
+		r->pos += n;
+		r->left -= n;
+		if (r->left == 0)
+			r->cur = r->target;
+		else
+			driver_point(r, &r->cur);
+	}
+	if (frames > n)
+		biquad_process(&r->cur, &r->st, buf + n, frames - n);
+}
+
+static void
+split_render(const struct biquad_coefs *sets, const struct split_event *ev, int nev,
+    const float *in, float *out, enum split_mode m, uint64_t seed)
+{
+	static struct ramp_driver r;
+	int pos = 0, e = 0;
+
+	split_rng = seed;
+	memcpy(out, in, sizeof(float) * SPLIT_FRAMES);
+	memset(&r, 0, sizeof r);
+	biquad_set_identity(&r.cur);
+	biquad_reset(&r.st);
+	while (pos < SPLIT_FRAMES) {
+		int stop = SPLIT_FRAMES, len;
+
+		for (; e < nev && ev[e].frame == pos; e++) {
+			const struct split_event *v = &ev[e];
+
+			if (v->kind == EV_RESET) {
+				biquad_reset(&r.st);
+			} else if (v->kind == EV_JUMP) {
+				r.cur = r.target = sets[v->set];
+				r.left = 0;
+			} else {
+				const float inv = 1.0f / (float)v->len;
+
+				r.from = r.cur;
+				r.target = sets[v->set];
+				r.step.d1 = (r.target.d1 - r.from.d1) * inv;
+				r.step.c2 = (r.target.c2 - r.from.c2) * inv;
+				r.step.c3 = (r.target.c3 - r.from.c3) * inv;
+				r.step.m0 = (r.target.m0 - r.from.m0) * inv;
+				r.step.m1 = (r.target.m1 - r.from.m1) * inv;
+				r.step.m2 = (r.target.m2 - r.from.m2) * inv;
+				r.pos = 0;
+				r.left = v->len;
+			}
+		}
+		if (e < nev)
+			stop = ev[e].frame;
+		len = split_next(m, stop - pos);
+		driver_process(&r, out + pos, len);
+		pos += len;
+	}
+}
+
+static void
+test_split_invariance(void)
+{
+	static const double rates[] = { 44100, 48000, 96000 };
+	enum { NSETS = 6 };
+	struct biquad_coefs sets[NSETS];
+	struct split_event ev[400];
+	float *in = malloc(sizeof(float) * SPLIT_FRAMES);
+	float *ref = malloc(sizeof(float) * SPLIT_FRAMES);
+	float *out = malloc(sizeof(float) * SPLIT_FRAMES);
+	int r, m, i, nev, renders = 0, differ = 0, reset_differ = 0;
+	uint64_t seed = 0x0123456789abcdefull;
+
+	REQUIRE(in != NULL && ref != NULL && out != NULL);
+	split_signal(in, SPLIT_FRAMES);
+	for (r = 0; r < 3; r++) {
+		const double sr = rates[r];
+		struct biquad_design d;
+
+		REQUIRE(make(BIQUAD_BELL, 1000, 2, 9, sr, &d, &sets[0]) == 0);
+		REQUIRE(make(BIQUAD_HIGHPASS, 25, 0.9, 0, sr, &d, &sets[1]) == 0);
+		REQUIRE(make(BIQUAD_LOWSHELF, 200, M_SQRT1_2, -8, sr, &d, &sets[2]) == 0);
+		REQUIRE(make(BIQUAD_LOWPASS, 9000, 4, 0, sr, &d, &sets[3]) == 0);
+		REQUIRE(make(BIQUAD_BELL, 3000, 0.5, -15, sr, &d, &sets[4]) == 0);
+		biquad_set_identity(&sets[5]);
+
+		nev = 0;
+#define EV(f, k, s_, l) do { ev[nev].frame = (f); ev[nev].kind = (k); ev[nev].set = (s_); \
+	ev[nev].len = (l); nev++; } while (0)
+		EV(0, EV_RAMP, 0, 64);
+		EV(20000, EV_RAMP, 1, 1000);
+		EV(20400, EV_RAMP, 2, 64);   /* interrupts the long ramp */
+		EV(20420, EV_RAMP, 3, 333);  /* and that one */
+		EV(40000, EV_JUMP, 4, 0);
+		EV(40000, EV_RAMP, 0, 1);    /* a one-frame ramp */
+		EV(55000, EV_RAMP, 5, 200);  /* to the identity, into the silence */
+		EV(95000, EV_RAMP, 1, 5000); /* longer than many calls */
+		for (i = 0; i < 200; i++)    /* automation: a ramp every 37 frames */
+			EV(101000 + 37 * i, EV_RAMP, i % 5, 64);
+		EV(125000, EV_RESET, 0, 0);  /* after the NaN's guard */
+		EV(140000, EV_RAMP, 4, 64);
+		EV(140032, EV_RESET, 0, 0);  /* a reset mid-ramp */
+		EV(170000, EV_JUMP, 2, 0);
+		EV(170000, EV_RESET, 0, 0);  /* the last event */
+#undef EV
+		REQUIRE(nev <= (int)(sizeof ev / sizeof ev[0]));
+
+		split_render(sets, ev, nev, in, ref, SPLIT_WHOLE, 0);
+		for (m = SPLIT_UNIFORM; m < SPLIT_MODES; m++) {
+			split_render(sets, ev, nev, in, out, (enum split_mode)m, seed++);
+			renders++;
+			if (memcmp(ref, out, sizeof(float) * SPLIT_FRAMES) != 0) {
+				for (i = 0; i < SPLIT_FRAMES && !memcmp(&ref[i], &out[i], sizeof(float)); i++)
+					;
+				fprintf(stderr, "biquad split: sr %g mode %d differs from frame %d\n",
+				    sr, m, i);
+				differ++;
+			}
+		}
+		/* After the reset at 170000 the output is a fresh state's. */
+		{
+			struct biquad_state st;
+			int pos = 170000;
+
+			split_rng = seed++;
+			memcpy(out + pos, in + pos, sizeof(float) * (SPLIT_FRAMES - pos));
+			biquad_reset(&st);
+			while (pos < SPLIT_FRAMES) {
+				const int len = split_next(SPLIT_LOG, SPLIT_FRAMES - pos);
+
+				biquad_process(&sets[2], &st, out + pos, len);
+				pos += len;
+			}
+			if (memcmp(ref + 170000, out + 170000, sizeof(float) * (SPLIT_FRAMES - 170000)))
+				reset_differ++;
+		}
+	}
+	CHECK_INT_EQ(renders, 3 * 3);
+	CHECK_INT_EQ(differ, 0);
+	CHECK_INT_EQ(reset_differ, 0);
+	/* the NaN was there, and was cleared by the guard */
+	CHECK(isnan(ref[120000]));
+	CHECK(isfinite(ref[120000 + DSP_GUARD_FRAMES]));
+	printf("split invariance: %d split renders of %d frames identical\n", renders,
+	    SPLIT_FRAMES);
+	free(in);
+	free(ref);
+	free(out);
+}
+
 static void
 test_identity_and_api(void)
 {
@@ -629,6 +883,7 @@ main(void)
 	test_stability();
 	test_denormals();
 	test_coefficient_changes();
+	test_split_invariance();
 	test_identity_and_api();
 	test_any_design_converts();
 	test_validation();
