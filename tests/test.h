@@ -67,27 +67,36 @@ test_report(void)
 	return test_failed_count == 0 && test_passed_count > 0 ? 0 : 1;
 }
 
+/* mkdir -p: makes path and any missing parents (errors are ignored; the
+ * test's own file operations report them). */
+static inline void
+test_mkdir_p(const char *path)
+{
+	char buf[4096];
+
+	snprintf(buf, sizeof buf, "%s", path);
+	for (char *p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(buf, 0777);
+		*p = '/';
+	}
+	mkdir(buf, 0777);
+}
+
 /* A folder for this test's files (created, not emptied). Never NULL. */
 static inline const char *
 test_tmpdir(void)
 {
-	const char *d = getenv("TEST_TMPDIR");
-
 	static char made[4096];
+	const char *d = getenv("TEST_TMPDIR");
 
 	if (d == NULL || *d == '\0')
 		d = "/tmp/dubstage-test";
 	if (strcmp(made, d) != 0) {
-		/* mkdir -p: CTest gives a path whose parents may not exist */
+		test_mkdir_p(d);   /* CTest gives a path whose parents may not exist */
 		snprintf(made, sizeof made, "%s", d);
-		for (char *p = made + 1; *p != '\0'; p++) {
-			if (*p != '/')
-				continue;
-			*p = '\0';
-			mkdir(made, 0777);
-			*p = '/';
-		}
-		mkdir(made, 0777);
 	}
 	return d;
 }

@@ -36,10 +36,8 @@ concat(const char *a, const char *b)
 	return p;
 }
 
-/* Opens a new, exclusively created "<target>.tmp-XXXXXX"; the name goes to
- * *tmp_out (caller frees). -1 with errno set on failure. */
-static int
-open_temp(const char *target, mode_t mode, char **tmp_out)
+int
+atomic_file_open_temp(const char *target, unsigned mode, char **tmp_out)
 {
 	static const char chars[] =
 	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -66,7 +64,7 @@ open_temp(const char *target, mode_t mode, char **tmp_out)
 			x ^= x << 17;
 			tmp[i] = chars[x % (sizeof chars - 1)];
 		}
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+		fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)mode);
 		if (fd >= 0) {
 			*tmp_out = tmp;
 			return fd;
@@ -98,10 +96,8 @@ write_all(int fd, const void *data, size_t size)
 	return 0;
 }
 
-/* Makes the directory entry changes in dir durable. File systems that
- * cannot fsync a directory say EINVAL; that is not an error here. */
-static int
-sync_dir(const char *dir)
+int
+atomic_file_sync_dir(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int rc = 0;
@@ -153,7 +149,7 @@ atomic_file_write(const char *path, const void *data, size_t size,
 		have_old = true;
 	}
 
-	fd = open_temp(target, have_old ? 0600 : 0666, &tmp);
+	fd = atomic_file_open_temp(target, have_old ? 0600 : 0666, &tmp);
 	if (fd < 0) {
 		e = errno;
 		rc = e == ENOMEM ? diag_set(d, ERR_NOMEM, path, 0, "out of memory") :
@@ -211,7 +207,7 @@ atomic_file_write(const char *path, const void *data, size_t size,
 	}
 	free(tmp);
 	tmp = NULL;     /* it is the real file now: never unlink it below */
-	if (sync_dir(dir) != 0)
+	if (atomic_file_sync_dir(dir) != 0)
 		rc = diag_set(d, ERR_IO, path, 0,
 		    "saved, but syncing the folder '%s' failed: %s", dir,
 		    strerror(errno));

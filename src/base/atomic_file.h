@@ -35,4 +35,17 @@
 int atomic_file_write(const char *path, const void *data, size_t size,
     bool keep_backup, struct diag *d);
 
+/* The parts, for writers that stream into their temp file themselves (the
+ * bounce's WAV writer): */
+
+/* Creates "<target>.tmp-XXXXXX" exclusively (read-write, mode minus the
+ * umask) beside target; the name goes to *tmp_out (caller frees). Returns
+ * the descriptor, or -1 with errno set. The name only has to be unique:
+ * it never reaches the file's contents. */
+int atomic_file_open_temp(const char *target, unsigned mode, char **tmp_out);
+
+/* Makes the directory entry changes in dir durable (after a rename).
+ * 0, or -1 with errno; file systems that cannot fsync a folder are fine. */
+int atomic_file_sync_dir(const char *dir);
+
 #endif

@@ -27,6 +27,7 @@
  * descriptor to sf_open_fd so that we can fsync it, patch it and rename it.
  */
 #include "bounce/wav_out.h"
+#include "base/atomic_file.h"
 
 #include "base/path.h"
 #include "base/strutil.h"
@@ -191,66 +192,6 @@ pwrite_all(int fd, const void *buf, size_t n, off_t off)
 		off += r;
 	}
 	return 0;
-}
-
-/* Makes the directory entry changes in dir durable. File systems that
- * cannot fsync a directory say EINVAL; that is not an error here. */
-static int
-sync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int rc = 0;
-
-	if (fd < 0)
-		return -1;
-	if (fsync(fd) != 0 && errno != EINVAL && errno != ENOTSUP)
-		rc = -1;
-	close(fd);
-	return rc;
-}
-
-/* Creates "<target>.tmp-XXXXXX" exclusively, read-write; the name goes to
- * *tmp_out (caller frees). -1 with errno set on failure. The name only has
- * to be unique, so the clock may seed it: it never reaches the file. */
-static int
-open_temp(const char *target, mode_t mode, char **tmp_out)
-{
-	static const char chars[] =
-	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	static const char suffix[] = ".tmp-XXXXXX";
-	size_t nt = strlen(target), n = nt + sizeof suffix - 1;
-	struct timespec ts;
-	uint64_t x;
-	char *tmp;
-	int fd;
-
-	*tmp_out = NULL;
-	if ((tmp = malloc(n + 1)) == NULL) {
-		errno = ENOMEM;
-		return -1;
-	}
-	memcpy(tmp, target, nt);
-	memcpy(tmp + nt, suffix, sizeof suffix);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	x = (uint64_t)ts.tv_nsec * 0x9E3779B97F4A7C15ull ^ (uint64_t)ts.tv_sec ^
-	    ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)tmp;
-	for (int attempt = 0; attempt < 100; attempt++) {
-		for (size_t i = n - 6; i < n; i++) {
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
-			tmp[i] = chars[x % (sizeof chars - 1)];
-		}
-		fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-		if (fd >= 0) {
-			*tmp_out = tmp;
-			return fd;
-		}
-		if (errno != EEXIST)
-			break;
-	}
-	free(tmp);
-	return -1;
 }
 
 /* ---- header check and repair ---- */
@@ -531,7 +472,7 @@ wav_out_open(struct wav_out **out, const char *final_path,
 		}
 		have_old = true;
 	}
-	w->fd = open_temp(w->target, have_old ? 0600 : 0666, &w->temp);
+	w->fd = atomic_file_open_temp(w->target, have_old ? 0600 : 0666, &w->temp);
 	if (w->fd < 0) {
 		e = errno;
 		rc = e == ENOMEM ? diag_set(d, ERR_NOMEM, final_path, 0,
@@ -734,7 +675,7 @@ wav_out_finish(struct wav_out *w, struct diag *d)
 	}
 	free(w->temp);
 	w->temp = NULL;     /* it is the real file now: never unlink it */
-	if (sync_dir(w->dir) != 0)
+	if (atomic_file_sync_dir(w->dir) != 0)
 		rc = diag_set(d, ERR_IO, w->target, 0,
 		    "written, but syncing the folder '%s' failed: %s", w->dir,
 		    strerror(errno));

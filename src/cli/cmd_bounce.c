@@ -153,9 +153,11 @@ run(int argc, char **argv, FILE *out, FILE *err)
 	}
 	if (bo.format < CHAN_FORMAT_COUNT &&
 	    chan_format_channels(bo.format) > chan_format_channels(s->master.format)) {
+		enum chan_format master = s->master.format;
+
 		session_destroy(s);
 		return cli_usage_error(&cmd_bounce, err, "--format folds down only: "
-		    "the master is %s", chan_format_name(s->master.format));
+		    "the master is %s", chan_format_name(master));
 	}
 	if (range != NULL && parse_range(s, range, &bo.start_frames,
 	    &bo.end_frames) != 0) {

@@ -12,22 +12,6 @@
 #include <unistd.h>
 
 
-static void
-mkdir_p(const char *path)
-{
-	char buf[4096];
-
-	snprintf(buf, sizeof buf, "%s", path);
-	for (char *p = buf + 1; *p != '\0'; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(buf, 0777);
-			*p = '/';
-		}
-	}
-	mkdir(buf, 0777);
-}
-
 /* A fresh, empty folder dir/name; its path in out. */
 static void
 fresh_dir(const char *name, char *out, size_t size)
@@ -39,7 +23,7 @@ fresh_dir(const char *name, char *out, size_t size)
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", out);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not clean %s\n", out);
-	mkdir_p(out);
+	test_mkdir_p(out);
 }
 
 static void
@@ -187,7 +171,7 @@ test_failures(void)
 
 	/* The backup cannot be made: the old file stays, the temp goes. */
 	CHECK_INT_EQ(atomic_file_write(path, "old", 3, true, &d), 0);
-	mkdir_p(bak);
+	test_mkdir_p(bak);
 	CHECK_INT_EQ(atomic_file_write(inner, "x", 1, false, &d), 0);
 	CHECK_INT_EQ(atomic_file_write(path, "new", 3, true, &d), ERR_IO);
 	CHECK(strstr(d.message, ".bak") != NULL);
@@ -240,7 +224,7 @@ main(void)
 	const char *t = getenv("TEST_TMPDIR");
 
 	if (t != NULL && *t != '\0')
-		mkdir_p(t);
+		test_mkdir_p(t);
 	test_replace_and_backup();
 	test_big();
 	test_symlink();

@@ -3,7 +3,8 @@
  * function and steady signals through the kernel), attack/release/hold
  * timing against their definitions, sidechain keying, linking, makeup,
  * gain-reduction reporting, smooth parameter changes, denormals,
- * validation. All signals are made here.
+ * bit-identical output however a stream is split into calls, validation.
+ * All signals are made here.
  */
 #include "test.h"
 
@@ -569,6 +570,253 @@ test_denormals_and_nan(void)
 	CHECK_INT_EQ(nonfinite, 0);
 }
 
+/* ---- Split invariance ------------------------------------------------
+ * The same stream, the same coefficient changes and resets at the same
+ * absolute frames: one call per interval between changes, or calls of
+ * random sizes, must give the same bits. */
+
+#define SPLIT_FRAMES 200000
+#define SPLIT_CH 6 /* main channels at most */
+#define SPLIT_KEYS 2
+
+enum split_mode {
+	SPLIT_WHOLE,   /* one call per interval between events */
+	SPLIT_UNIFORM, /* 1..5000 frames, uniform */
+	SPLIT_LOG,     /* 1..5000 frames, log-uniform: many short calls */
+	SPLIT_SMALL,   /* 1..64 frames */
+	SPLIT_MODES
+};
+
+static uint64_t split_rng;
+
+static uint64_t
+split_u64(uint64_t *g)
+{
+	*g ^= *g << 13;
+	*g ^= *g >> 7;
+	*g ^= *g << 17;
+	return *g;
+}
+
+static int
+split_next(enum split_mode m, int left)
+{
+	const double u = (double)(split_u64(&split_rng) >> 11) / 9007199254740992.0;
+	int len;
+
+	switch (m) {
+	case SPLIT_UNIFORM:
+		len = 1 + (int)(u * 5000);
+		break;
+	case SPLIT_LOG:
+		len = (int)exp(u * log(5001.0));
+		break;
+	case SPLIT_SMALL:
+		len = 1 + (int)(u * 64);
+		break;
+	case SPLIT_WHOLE:
+	default:
+		len = left;
+		break;
+	}
+	if (len < 1)
+		len = 1;
+	return len < left ? len : left;
+}
+
+/* Noise in stretches of 50..8000 frames at levels around and far from the
+ * -30 dBFS threshold (so gates open, hold and close, compressors pump),
+ * silences, and a few corrupt samples (NaN, inf, 1e20, whose square is
+ * inf for the RMS detector). Its own generator per buffer. */
+static void
+split_signal(float *x, int n, uint64_t g)
+{
+	static const float levels[] = { 0.5f, 0.05f, 0.02f, 1e-3f, 0.0f, 1.0f, 0.1f, 1e-6f };
+	int i = 0;
+
+	while (i < n) {
+		const int len = 50 + (int)(split_u64(&g) % 7951);
+		const float level = levels[split_u64(&g) % 8];
+		int j;
+
+		for (j = i; j < i + len && j < n; j++)
+			x[j] = level * (float)((double)(split_u64(&g) >> 11) / 4503599627370496.0 - 1.0);
+		i += len;
+	}
+	x[61111] = NAN;
+	x[77777] = INFINITY;
+	x[99999] = 1e20f;
+	x[150017] = -1e20f;
+}
+
+enum { EV_SET, EV_RESET };
+
+struct split_event {
+	int frame;
+	int kind;
+	int set;
+};
+
+static void
+split_render(const struct dynamics_coefs *sets, const struct split_event *ev, int nev,
+    float *const *in, float *const *key, int channels, int keys, float *const *out,
+    enum split_mode m, uint64_t seed, float *gr_last)
+{
+	float *ch[SPLIT_CH];
+	const float *kb[SPLIT_KEYS];
+	int pos = 0, e = 0, k;
+
+	split_rng = seed;
+	for (k = 0; k < channels; k++)
+		memcpy(out[k], in[k], sizeof(float) * SPLIT_FRAMES);
+	dynamics_init(&dyn, &sets[0]);
+	while (pos < SPLIT_FRAMES) {
+		int stop = SPLIT_FRAMES, len;
+
+		for (; e < nev && ev[e].frame == pos; e++) {
+			if (ev[e].kind == EV_SET)
+				dynamics_set_coefs(&dyn, &sets[ev[e].set]);
+			else
+				dynamics_reset(&dyn);
+		}
+		if (e < nev)
+			stop = ev[e].frame;
+		len = split_next(m, stop - pos);
+		for (k = 0; k < channels; k++)
+			ch[k] = out[k] + pos;
+		for (k = 0; k < keys; k++)
+			kb[k] = key[k] + pos;
+		dynamics_process(&dyn, ch, channels, keys > 0 ? kb : NULL, keys, len);
+		pos += len;
+	}
+	*gr_last = dyn.gr_db;
+}
+
+static void
+test_split_invariance(void)
+{
+	static const int chans[] = { 1, 2, 6 };
+	enum { NSETS = 5 };
+	float *in[SPLIT_CH], *ref[SPLIT_CH], *out[SPLIT_CH], *key[SPLIT_KEYS];
+	struct split_event ev[300];
+	int mode, det, sc, link, k, m, i, nev = 0, renders = 0, differ = 0, reset_differ = 0;
+	int configs = 0, gr_differ = 0;
+	uint64_t seed = 0xfeedfacecafebeefull;
+
+	for (k = 0; k < SPLIT_CH; k++) {
+		in[k] = malloc(sizeof(float) * SPLIT_FRAMES);
+		ref[k] = malloc(sizeof(float) * SPLIT_FRAMES);
+		out[k] = malloc(sizeof(float) * SPLIT_FRAMES);
+		REQUIRE(in[k] != NULL && ref[k] != NULL && out[k] != NULL);
+		split_signal(in[k], SPLIT_FRAMES, 0x1000193ull * (uint64_t)(k + 1));
+	}
+	for (k = 0; k < SPLIT_KEYS; k++) {
+		key[k] = malloc(sizeof(float) * SPLIT_FRAMES);
+		REQUIRE(key[k] != NULL);
+		split_signal(key[k], SPLIT_FRAMES, 0xabcdef12345ull * (uint64_t)(k + 3));
+	}
+
+#define EV(f, k_, s_) do { ev[nev].frame = (f); ev[nev].kind = (k_); ev[nev].set = (s_); \
+	nev++; } while (0)
+	EV(20000, EV_SET, 1);  /* threshold, makeup (a glide), knee, times */
+	EV(20010, EV_SET, 2);  /* again, 10 frames later */
+	EV(45000, EV_SET, 3);  /* link toggled, hold longer */
+	for (i = 0; i < 150; i++) /* automation: a change every 41 frames */
+		EV(60000 + 41 * i, EV_SET, i % NSETS);
+	EV(80000, EV_RESET, 0);
+	EV(90000, EV_SET, 4);
+	EV(130000, EV_SET, 0);
+	EV(130000, EV_RESET, 0); /* the last events */
+#undef EV
+
+	for (mode = 0; mode < 3; mode++)
+	for (det = 0; det < 2; det++)
+	for (sc = 0; sc < 3; sc++) /* no sidechain, one key, two keys */
+	for (link = 0; link < 2; link++) {
+		const int nch = chans[configs % 3], keys = sc;
+		struct dynamics_coefs sets[NSETS];
+		float gr_ref, gr_out;
+		int j;
+
+		for (j = 0; j < NSETS; j++) {
+			struct dynamics_params p;
+
+			memset(&p, 0, sizeof p);
+			p.mode = (enum dynamics_mode)mode;
+			p.detector = det ? DYNAMICS_RMS : DYNAMICS_PEAK;
+			p.link = (link + (j == 3)) % 2 == 1;
+			p.threshold_db = -30 + 4 * j;
+			p.ratio = mode == DYNAMICS_COMPRESSOR ? 4 + 2 * j : 2 + j;
+			p.knee_db = 3 * j;
+			p.attack_ms = j == 4 ? 0 : 1 + 3 * j;
+			p.release_ms = j == 4 ? 0 : 40 + 50 * j;
+			p.hold_ms = 5 + 10 * j;
+			p.range_db = 40 + 10 * j;
+			p.makeup_db = j == 0 ? 0 : 6 - 3 * j;
+			p.rms_ms = 2 + 10 * j;
+			REQUIRE(dynamics_design(&p, SR, &sets[j]) == 0);
+		}
+		configs++;
+		split_render(sets, ev, nev, in, key, nch, keys, ref, SPLIT_WHOLE, 0, &gr_ref);
+		for (m = SPLIT_UNIFORM; m < SPLIT_MODES; m++) {
+			split_render(sets, ev, nev, in, key, nch, keys, out, (enum split_mode)m,
+			    seed++, &gr_out);
+			renders++;
+			if (memcmp(&gr_ref, &gr_out, sizeof gr_ref) != 0)
+				gr_differ++;
+			for (k = 0; k < nch; k++)
+				if (memcmp(ref[k], out[k], sizeof(float) * SPLIT_FRAMES) != 0) {
+					for (i = 0; i < SPLIT_FRAMES &&
+					    !memcmp(&ref[k][i], &out[k][i], sizeof(float)); i++)
+						;
+					fprintf(stderr, "dynamics split: mode %d det %d keys %d link %d "
+					    "split %d: channel %d differs from frame %d\n", mode, det,
+					    keys, link, m, k, i);
+					differ++;
+				}
+		}
+		/* After the reset at 130000 the output is a fresh kernel's. */
+		{
+			float *ch[SPLIT_CH];
+			const float *kb[SPLIT_KEYS];
+			int pos = 130000;
+
+			split_rng = seed++;
+			for (k = 0; k < nch; k++)
+				memcpy(out[k] + pos, in[k] + pos, sizeof(float) * (SPLIT_FRAMES - pos));
+			dynamics_init(&dyn, &sets[0]);
+			while (pos < SPLIT_FRAMES) {
+				const int len = split_next(SPLIT_LOG, SPLIT_FRAMES - pos);
+
+				for (k = 0; k < nch; k++)
+					ch[k] = out[k] + pos;
+				for (k = 0; k < keys; k++)
+					kb[k] = key[k] + pos;
+				dynamics_process(&dyn, ch, nch, keys > 0 ? kb : NULL, keys, len);
+				pos += len;
+			}
+			for (k = 0; k < nch; k++)
+				if (memcmp(ref[k] + 130000, out[k] + 130000,
+				    sizeof(float) * (SPLIT_FRAMES - 130000)) != 0)
+					reset_differ++;
+		}
+	}
+	CHECK_INT_EQ(configs, 3 * 2 * 3 * 2);
+	CHECK_INT_EQ(renders, configs * 3);
+	CHECK_INT_EQ(differ, 0);
+	CHECK_INT_EQ(gr_differ, 0); /* the gain-reduction meter at the end, too */
+	CHECK_INT_EQ(reset_differ, 0);
+	printf("split invariance: %d configurations, %d split renders of %d frames identical\n",
+	    configs, renders, SPLIT_FRAMES);
+	for (k = 0; k < SPLIT_CH; k++) {
+		free(in[k]);
+		free(ref[k]);
+		free(out[k]);
+	}
+	for (k = 0; k < SPLIT_KEYS; k++)
+		free(key[k]);
+}
+
 static void
 test_validation(void)
 {
@@ -630,6 +878,7 @@ main(void)
 	test_linking();
 	test_smooth_changes();
 	test_denormals_and_nan();
+	test_split_invariance();
 	test_validation();
 	return test_report();
 }

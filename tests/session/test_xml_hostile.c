@@ -58,22 +58,6 @@ max_rss_kb(void)
 	return ru.ru_maxrss;
 }
 
-static void
-mkdir_p(const char *path)
-{
-	char buf[4096];
-
-	snprintf(buf, sizeof buf, "%s", path);
-	for (char *p = buf + 1; *p != '\0'; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(buf, 0777);
-			*p = '/';
-		}
-	}
-	mkdir(buf, 0777);
-}
-
 /*
  * Loads doc (size bytes) from memory and checks the outcome: rc == code,
  * the diag names the file, line == want_line (-1: any line > 0, 0: no
@@ -814,7 +798,7 @@ main(void)
 	const char *t = getenv("TEST_TMPDIR");
 
 	if (t != NULL && *t != '\0')
-		mkdir_p(t);
+		test_mkdir_p(t);
 	test_valid_doc_loads();
 	test_truncated();
 	test_versions();

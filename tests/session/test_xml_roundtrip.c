@@ -24,22 +24,6 @@
 /* ---- helpers ------------------------------------------------------------ */
 
 
-static void
-mkdir_p(const char *path)
-{
-	char buf[4096];
-
-	snprintf(buf, sizeof buf, "%s", path);
-	for (char *p = buf + 1; *p != '\0'; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(buf, 0777);
-			*p = '/';
-		}
-	}
-	mkdir(buf, 0777);
-}
-
 /* out = a + b (empty on overflow). */
 static void
 join(char *out, size_t size, const char *a, const char *b)
@@ -736,14 +720,14 @@ test_save_files(void)
 	int rc;
 
 	REQUIRE(s != NULL);
-	mkdir_p(dir);
+	test_mkdir_p(dir);
 	join(path, sizeof path, dir, "/rich.dubstage");
 	join(bak, sizeof bak, path, ".bak");
 	join(mediadir, sizeof mediadir, dir, "/media");
 	join(media, sizeof media, dir, "/media/dia1.wav");
 	unlink(path);
 	unlink(bak);
-	mkdir_p(mediadir);
+	test_mkdir_p(mediadir);
 	write_all(media, "RIFF", 4);
 
 	rc = session_xml_save(s, path, &d);
@@ -828,7 +812,7 @@ test_read_only_folder(void)
 	int status = -1;
 
 	REQUIRE(s != NULL);
-	mkdir_p(dir);
+	test_mkdir_p(dir);
 	chmod(dir, 0755);
 	join(path, sizeof path, dir, "/ro.dubstage");
 	join(bak, sizeof bak, path, ".bak");
@@ -877,14 +861,14 @@ test_failure_after_temp(void)
 	struct diag d;
 
 	REQUIRE(s != NULL);
-	mkdir_p(dir);
+	test_mkdir_p(dir);
 	join(path, sizeof path, dir, "/x.dubstage");
 	join(bak, sizeof bak, path, ".bak");
 	join(inner, sizeof inner, bak, "/keep");
 	unlink(path);
 	CHECK_INT_EQ(session_xml_save(s, path, &d), 0);
 	before = read_all(path, &nb);
-	mkdir_p(bak);
+	test_mkdir_p(bak);
 	write_all(inner, "x", 1);
 	s->master.gain_db = 2;
 	CHECK_INT_EQ(session_xml_save(s, path, &d), ERR_IO);
@@ -954,7 +938,7 @@ main(void)
 	const char *t = getenv("TEST_TMPDIR");
 
 	if (t != NULL && *t != '\0')
-		mkdir_p(t);
+		test_mkdir_p(t);
 	test_memory_round_trip();
 	test_exact_layout();
 	test_defaults();
