@@ -41,14 +41,24 @@ ours2="$build/src/dubstage bounce -q --format stereo -o $out/master2.wav $out/be
 inputs=() ; filt="" ; labels=""
 for ((i = 0; i < tracks; i++)); do
   inputs+=(-i "$out/media/$(printf 'src_%02d.wav' "$i")")
-  p=$(awk -v i=$i -v n=$tracks 'BEGIN{x=(n>1)?-1+2*i/(n-1):0; a=(x+1)*atan2(1,1); printf "%.4f|c1=%.4f*c0", cos(a), sin(a)}')
+  p=$(awk -v i=$i -v n=$tracks 'BEGIN{x=(n>1)?-1+2*i/(n-1):0; a=(x+1)*atan2(1,1); printf "%.4f*c0|c1=%.4f*c0", cos(a), sin(a)}')
   filt+="[$i:a]pan=stereo|c0=${p}[p$i];"
   labels+="[p$i]"
 done
 filt+="${labels}amix=inputs=$tracks:normalize=0[out]"
 ffm="ffmpeg -nostdin -hide_banner -loglevel error -y ${inputs[*]} -filter_complex '$filt' -map [out] -c:a pcm_s24le $out/ffmpeg2.wav"
 
-W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+W=$(mktemp -d); trap 'rm -rf "$W" "$out/floor.raw"' EXIT
+# The I/O floor on this machine: reading every source once and writing as
+# many bytes as the 7.1 master + 3 stems (24-bit), with nothing else done.
+# (Virtual machines may not keep 5 GB of media in the page cache.)
+outbytes=$(awk -v s=$seconds 'BEGIN{printf "%d", s*48000*8*3*4}')
+/usr/bin/time -f "%e" -o "$W/fr" cat "$out"/media/*.wav > /dev/null
+/usr/bin/time -f "%e" -o "$W/fw" dd if=/dev/zero of="$out/floor.raw" bs=1M \
+  count=$((outbytes / 1048576)) conv=fsync status=none
+rm -f "$out/floor.raw"
+echo "I/O floor: read sources $(cat "$W/fr") s, write $((outbytes / 1048576)) MiB $(cat "$W/fw") s"
+
 for r in 1 2 3; do
   for k in ours71 ours2 ffm; do
     /usr/bin/time -f "%e %U %S %M" -o "$W/t" bash -c "${!k}" >/dev/null 2>"$W/err" || {
