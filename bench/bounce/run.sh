@@ -52,7 +52,7 @@ W=$(mktemp -d); trap 'rm -rf "$W" "$out/floor.raw"' EXIT
 # The I/O floor on this machine: reading every source once and writing as
 # many bytes as the 7.1 master + 3 stems (24-bit), with nothing else done.
 # (Virtual machines may not keep 5 GB of media in the page cache.)
-outbytes=$(awk -v s=$seconds 'BEGIN{printf "%d", s*48000*8*3*4}')
+outbytes=$(awk -v s=$seconds 'BEGIN{printf "%.0f", s*48000*8*3*4}')
 /usr/bin/time -f "%e" -o "$W/fr" cat "$out"/media/*.wav > /dev/null
 /usr/bin/time -f "%e" -o "$W/fw" dd if=/dev/zero of="$out/floor.raw" bs=1M \
   count=$((outbytes / 1048576)) conv=fsync status=none
