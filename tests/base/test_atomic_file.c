@@ -5,7 +5,6 @@
 #include "base/atomic_file.h"
 #include "base/error.h"
 
-#include <dirent.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -26,13 +25,6 @@ fresh_dir(const char *name, char *out, size_t size)
 	test_mkdir_p(out);
 }
 
-static void
-join(char *out, size_t size, const char *a, const char *b)
-{
-	if ((size_t)snprintf(out, size, "%s%s", a, b) >= size)
-		out[0] = '\0';
-}
-
 /* The file's content equals text. */
 static bool
 has(const char *path, const char *text)
@@ -48,23 +40,6 @@ has(const char *path, const char *text)
 	return n == strlen(text) && memcmp(buf, text, n) == 0;
 }
 
-static int
-count_entries(const char *dir, const char *part)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	if (d == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
-		    strstr(e->d_name, part) != NULL)
-			n++;
-	closedir(d);
-	return n;
-}
-
 static void
 test_replace_and_backup(void)
 {
@@ -74,8 +49,8 @@ test_replace_and_backup(void)
 	mode_t um;
 
 	fresh_dir("basic", dir, sizeof dir);
-	join(path, sizeof path, dir, "/f.txt");
-	join(bak, sizeof bak, path, ATOMIC_FILE_BAK_SUFFIX);
+	test_join(path, sizeof path, dir, "/f.txt");
+	test_join(bak, sizeof bak, path, ATOMIC_FILE_BAK_SUFFIX);
 
 	CHECK_INT_EQ(atomic_file_write(path, "one", 3, true, &d), 0);
 	CHECK(has(path, "one"));
@@ -101,8 +76,8 @@ test_replace_and_backup(void)
 
 	CHECK_INT_EQ(atomic_file_write(path, "", 0, true, &d), 0);
 	CHECK(has(path, ""));
-	CHECK_INT_EQ(count_entries(dir, ".tmp-"), 0);
-	CHECK_INT_EQ(count_entries(dir, ""), 2);
+	CHECK_INT_EQ(test_count_files(dir, ".tmp-"), 0);
+	CHECK_INT_EQ(test_count_files(dir, ""), 2);
 }
 
 static void
@@ -116,7 +91,7 @@ test_big(void)
 
 	REQUIRE(data != NULL && back != NULL);
 	fresh_dir("big", dir, sizeof dir);
-	join(path, sizeof path, dir, "/big.bin");
+	test_join(path, sizeof path, dir, "/big.bin");
 	for (size_t i = 0; i < n; i++)
 		data[i] = (char)(i * 2654435761u >> 13);
 	CHECK_INT_EQ(atomic_file_write(path, data, n, true, &d), 0);
@@ -137,9 +112,9 @@ test_symlink(void)
 	struct diag d;
 
 	fresh_dir("link", dir, sizeof dir);
-	join(real, sizeof real, dir, "/real.txt");
-	join(link_path, sizeof link_path, dir, "/link.txt");
-	join(bak, sizeof bak, real, ATOMIC_FILE_BAK_SUFFIX);
+	test_join(real, sizeof real, dir, "/real.txt");
+	test_join(link_path, sizeof link_path, dir, "/link.txt");
+	test_join(bak, sizeof bak, real, ATOMIC_FILE_BAK_SUFFIX);
 	CHECK_INT_EQ(atomic_file_write(real, "old", 3, true, &d), 0);
 	CHECK_INT_EQ(symlink("real.txt", link_path), 0);
 	CHECK_INT_EQ(atomic_file_write(link_path, "new", 3, true, &d), 0);
@@ -155,10 +130,10 @@ test_failures(void)
 	struct diag d;
 
 	fresh_dir("fail", dir, sizeof dir);
-	join(path, sizeof path, dir, "/f.txt");
-	join(bak, sizeof bak, path, ATOMIC_FILE_BAK_SUFFIX);
-	join(inner, sizeof inner, bak, "/x");
-	join(sub, sizeof sub, dir, "/no/such/folder/f.txt");
+	test_join(path, sizeof path, dir, "/f.txt");
+	test_join(bak, sizeof bak, path, ATOMIC_FILE_BAK_SUFFIX);
+	test_join(inner, sizeof inner, bak, "/x");
+	test_join(sub, sizeof sub, dir, "/no/such/folder/f.txt");
 
 	CHECK_INT_EQ(atomic_file_write(sub, "x", 1, true, &d), ERR_IO);
 	CHECK_STR_EQ(d.file, sub);
@@ -176,11 +151,21 @@ test_failures(void)
 	CHECK_INT_EQ(atomic_file_write(path, "new", 3, true, &d), ERR_IO);
 	CHECK(strstr(d.message, ".bak") != NULL);
 	CHECK(has(path, "old"));
-	CHECK_INT_EQ(count_entries(dir, ".tmp-"), 0);
+	CHECK_INT_EQ(test_count_files(dir, ".tmp-"), 0);
 	/* ... but a save that does not keep a backup goes through */
 	CHECK_INT_EQ(atomic_file_write(path, "new", 3, false, &d), 0);
 	CHECK(has(path, "new"));
-	CHECK_INT_EQ(count_entries(dir, ".tmp-"), 0);
+	CHECK_INT_EQ(test_count_files(dir, ".tmp-"), 0);
+}
+
+/* 0 when writing "new" to path fails for want of a temporary file. */
+static int
+write_new_refused(const void *path)
+{
+	struct diag d;
+	int rc = atomic_file_write(path, "new", 3, true, &d);
+
+	return rc == ERR_IO && strstr(d.message, "temporary") != NULL ? 0 : 1;
 }
 
 /* Root ignores folder permissions: as root the write is tried by a child
@@ -190,41 +175,21 @@ test_read_only_folder(void)
 {
 	char dir[4096], path[4200];
 	struct diag d;
-	int status = -1, rc;
 
 	fresh_dir("ro", dir, sizeof dir);
-	join(path, sizeof path, dir, "/f.txt");
+	test_join(path, sizeof path, dir, "/f.txt");
 	CHECK_INT_EQ(atomic_file_write(path, "old", 3, true, &d), 0);
 	chmod(dir, 0555);
-	if (geteuid() == 0) {
-		/* nobody's own folder, so only the mode stands in the way */
-		CHECK_INT_EQ(chown(dir, 65534, 65534), 0);
-		pid_t pid = fork();
-
-		if (pid == 0) {
-			if (setgid(65534) != 0 || setuid(65534) != 0)
-				_exit(2);
-			rc = atomic_file_write(path, "new", 3, true, &d);
-			_exit(rc == ERR_IO && strstr(d.message, "temporary") != NULL ?
-			    0 : 1);
-		}
-		CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
-		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	} else {
+	if (!test_as_nobody(dir, write_new_refused, path))
 		CHECK_INT_EQ(atomic_file_write(path, "new", 3, true, &d), ERR_IO);
-	}
 	chmod(dir, 0755);
 	CHECK(has(path, "old"));
-	CHECK_INT_EQ(count_entries(dir, ""), 1);
+	CHECK_INT_EQ(test_count_files(dir, ""), 1);
 }
 
 int
 main(void)
 {
-	const char *t = getenv("TEST_TMPDIR");
-
-	if (t != NULL && *t != '\0')
-		test_mkdir_p(t);
 	test_replace_and_backup();
 	test_big();
 	test_symlink();

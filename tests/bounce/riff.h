@@ -15,22 +15,11 @@
 
 #include "test.h"
 
+/* The whole file as bytes: test_read_file() (NULL when unreadable). */
 static inline unsigned char *
 slurp(const char *path, size_t *size)
 {
-	FILE *f = fopen(path, "rb");
-	unsigned char *buf = NULL;
-	long n;
-
-	*size = 0;
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1)) != NULL &&
-	    fread(buf, 1, (size_t)n, f) == (size_t)n)
-		*size = (size_t)n;
-	fclose(f);
-	return buf;
+	return (unsigned char *)test_read_file(path, size);
 }
 
 static inline bool
@@ -80,6 +69,24 @@ find_chunk(const unsigned char *b, size_t n, const char *id)
 		off += 8 + (size_t)size + (size & 1);
 	}
 	return -1;
+}
+
+/* The little-endian field of `bytes` bytes (4 or 8) at offset `at` into
+ * the body of chunk id of the file at path; `missing` when the file, the
+ * chunk or the field is not there. */
+static inline uint64_t
+chunk_field(const char *path, const char *id, size_t at, int bytes,
+    uint64_t missing)
+{
+	size_t n;
+	unsigned char *b = slurp(path, &n);
+	long off = b != NULL ? find_chunk(b, n, id) : -1;
+	uint64_t v = missing;
+
+	if (off > 0 && (size_t)off + 8 + at + (size_t)bytes <= n)
+		v = bytes == 8 ? le64(b + off + 8 + at) : le32(b + off + 8 + at);
+	free(b);
+	return v;
 }
 
 static inline bool

@@ -16,12 +16,7 @@
 static float
 noise(int64_t i, int c)
 {
-	uint32_t x = (uint32_t)(i * 2654435761u) ^ (uint32_t)(c * 40503u + 3u);
-
-	x ^= x >> 13;
-	x *= 0x5bd1e995u;
-	x ^= x >> 15;
-	return ((float)(x & 0xFFFFFF) / 8388608.0f - 1.0f) * 0.5f;
+	return hash_noise(i, c, 3u);
 }
 
 static const char *src_wav;
@@ -79,16 +74,11 @@ check_mask(const char *path, uint32_t want, const char *magic)
 	free(b);
 }
 
+/* TimeReference (bext offset 338); UINT64_MAX without a bext chunk. */
 static uint64_t
 bext_time_reference(const char *path)
 {
-	size_t n;
-	unsigned char *b = slurp(path, &n);
-	long at = b ? find_chunk(b, n, "bext") : -1;
-	uint64_t t = at > 0 ? le64(b + at + 8 + 338) : UINT64_MAX;
-
-	free(b);
-	return t;
+	return chunk_field(path, "bext", 338, 8, UINT64_MAX);
 }
 
 static void

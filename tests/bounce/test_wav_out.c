@@ -19,17 +19,6 @@
 
 /* ---- helpers ---- */
 
-static void
-write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-
-	if (f != NULL) {
-		fputs(text, f);
-		fclose(f);
-	}
-}
-
 static struct wav_out_options
 default_options(enum wav_layout layout, enum wav_sample_format format,
     int64_t frames)
@@ -614,7 +603,7 @@ test_bad_places(void)
 	CHECK(!exists(test_path("no-such-folder")));
 
 	/* A "folder" that is a file. */
-	write_text(test_path("plain.txt"), "x");
+	test_write_text(test_path("plain.txt"), "x");
 	rc = wav_out_open(&w, test_path("plain.txt/x.wav"), &o, &d);
 	CHECK_INT_EQ(rc, ERR_IO);
 	CHECK(strstr(d.message, "Not a directory") != NULL);
@@ -727,7 +716,7 @@ test_abort_and_replace(void)
 	CHECK_INT_EQ(count_temps("replace.wav"), 0);
 
 	/* An existing file survives an abort and is replaced by finish only. */
-	write_text(path, "the previous master");
+	test_write_text(path, "the previous master");
 	chmod(path, 0640);
 	REQUIRE(wav_out_open(&w, path, &o, &d) == 0);
 	REQUIRE(wav_out_write(w, ptr, 5000, &d) == 0);
@@ -759,7 +748,7 @@ test_abort_and_replace(void)
 
 		snprintf(real, sizeof real, "%s", test_path("real.wav"));
 		unlink(link_path);
-		write_text(real, "old");
+		test_write_text(real, "old");
 		CHECK(symlink(real, link_path) == 0);
 		REQUIRE(write_file(link_path, &o, &s, 0, &d) == 0);
 		CHECK(lstat(link_path, &st) == 0 && S_ISLNK(st.st_mode));
@@ -788,7 +777,7 @@ test_disk_full(void)
 	signal_make(&s, 2, 100000, false);
 	ptr[0] = s.data[0];
 	ptr[1] = s.data[1];
-	write_text(path, "keep me");
+	test_write_text(path, "keep me");
 
 	/* A file size limit stands in for a full disk: write(2) fails with
 	 * EFBIG part way through, as it would with ENOSPC. */
@@ -852,16 +841,12 @@ raw_sndfile(const char *path, int format, int channels)
 	sf_close(sf);
 }
 
+/* WAVE_FORMAT_EXTENSIBLE's dwChannelMask (fmt offset 20); 0xDEAD without
+ * a fmt chunk. */
 static uint32_t
 file_mask(const char *path)
 {
-	size_t n;
-	unsigned char *b = slurp(path, &n);
-	long fmt = b ? find_chunk(b, n, "fmt ") : -1;
-	uint32_t mask = fmt > 0 ? le32(b + fmt + 28) : 0xDEAD;
-
-	free(b);
-	return mask;
+	return (uint32_t)chunk_field(path, "fmt ", 20, 4, 0xDEAD);
 }
 
 static void
@@ -914,7 +899,7 @@ test_repair_header(void)
 	raw_sndfile(path, SF_FORMAT_WAVEX | SF_FORMAT_PCM_24, 6);
 	CHECK_INT_EQ(wav_out_repair_header(path, WAV_LAYOUT_7_1, &d), ERR_PARSE);
 	CHECK_INT_EQ(file_mask(path), 0x3F);
-	write_text(path, "not a wave file at all");
+	test_write_text(path, "not a wave file at all");
 	CHECK_INT_EQ(wav_out_repair_header(path, WAV_LAYOUT_STEREO, &d), ERR_PARSE);
 	CHECK_INT_EQ(wav_out_repair_header(test_path("missing.wav"),
 	    WAV_LAYOUT_STEREO, &d), ERR_NOTFOUND);

@@ -12,6 +12,7 @@
 
 #include "dsp/biquad.h"
 #include "dsp/dsp.h"
+#include "dsp/signals.h"
 
 #define BLOCK 256
 
@@ -21,34 +22,7 @@ static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 static double
 rnd(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (double)(rng_state >> 11) / 9007199254740992.0 * 2.0 - 1.0;
-}
-
-/* Least-squares amplitude of the sinusoid at angular frequency w (rad per
- * frame) in y[0..n), whose frame 0 is absolute frame t0. Exact for a pure
- * sinusoid of that frequency, whatever n. */
-static double
-fit_amplitude(const float *y, int n, double w, int t0)
-{
-	double ss = 0, cc = 0, sc = 0, ys = 0, yc = 0, det, a, b;
-	int i;
-
-	for (i = 0; i < n; i++) {
-		double s = sin(w * (t0 + i)), c = cos(w * (t0 + i));
-
-		ss += s * s;
-		cc += c * c;
-		sc += s * c;
-		ys += y[i] * s;
-		yc += y[i] * c;
-	}
-	det = ss * cc - sc * sc;
-	a = (ys * cc - yc * sc) / det;
-	b = (yc * ss - ys * sc) / det;
-	return sqrt(a * a + b * b);
+	return rand_signed(&rng_state);
 }
 
 /* Steady-state gain in dB of c at freq_hz: a 0.5 amplitude sine through a
@@ -542,46 +516,6 @@ test_coefficient_changes(void)
 
 #define SPLIT_FRAMES 200000
 
-enum split_mode {
-	SPLIT_WHOLE,   /* one call per interval between events */
-	SPLIT_UNIFORM, /* 1..5000 frames, uniform */
-	SPLIT_LOG,     /* 1..5000 frames, log-uniform: many short calls */
-	SPLIT_SMALL,   /* 1..64 frames: cuts inside nearly every ramp */
-	SPLIT_MODES
-};
-
-static uint64_t split_rng;
-
-static int
-split_next(enum split_mode m, int left)
-{
-	double u;
-	int len;
-
-	split_rng ^= split_rng << 13;
-	split_rng ^= split_rng >> 7;
-	split_rng ^= split_rng << 17;
-	u = (double)(split_rng >> 11) / 9007199254740992.0; /* [0, 1) */
-	switch (m) {
-	case SPLIT_UNIFORM:
-		len = 1 + (int)(u * 5000);
-		break;
-	case SPLIT_LOG:
-		len = (int)exp(u * log(5001.0));
-		break;
-	case SPLIT_SMALL:
-		len = 1 + (int)(u * 64);
-		break;
-	case SPLIT_WHOLE:
-	default:
-		len = left;
-		break;
-	}
-	if (len < 1)
-		len = 1;
-	return len < left ? len : left;
-}
-
 /* Noise with its level changing every few thousand frames, long silences
  * (the state decays to the flush floor), a NaN and an inf. Its own
  * generator, so the other tests' rnd() sequence is untouched. */
@@ -593,11 +527,7 @@ split_signal(float *x, int n)
 	int i;
 
 	for (i = 0; i < n; i++) {
-		g ^= g << 13;
-		g ^= g >> 7;
-		g ^= g << 17;
-		x[i] = levels[(i / 7919) % 8] *
-		    (float)((double)(g >> 11) / 4503599627370496.0 - 1.0);
+		x[i] = levels[(i / 7919) % 8] * (float)rand_signed(&g);
 		if (i >= 60000 && i < 90000)
 			x[i] = 0.0f;
 	}
@@ -657,9 +587,9 @@ split_render(const struct biquad_coefs *sets, const struct split_event *ev, int 
     const float *in, float *out, enum split_mode m, uint64_t seed)
 {
 	static struct ramp_driver r;
+	uint64_t rng = seed;
 	int pos = 0, e = 0;
 
-	split_rng = seed;
 	memcpy(out, in, sizeof(float) * SPLIT_FRAMES);
 	memset(&r, 0, sizeof r);
 	biquad_set_identity(&r.cur);
@@ -692,7 +622,7 @@ split_render(const struct biquad_coefs *sets, const struct split_event *ev, int 
 		}
 		if (e < nev)
 			stop = ev[e].frame;
-		len = split_next(m, stop - pos);
+		len = split_next(&rng, m, stop - pos);
 		driver_process(&r, out + pos, len);
 		pos += len;
 	}
@@ -749,9 +679,7 @@ test_split_invariance(void)
 		for (m = SPLIT_UNIFORM; m < SPLIT_MODES; m++) {
 			split_render(sets, ev, nev, in, out, (enum split_mode)m, seed++);
 			renders++;
-			if (memcmp(ref, out, sizeof(float) * SPLIT_FRAMES) != 0) {
-				for (i = 0; i < SPLIT_FRAMES && !memcmp(&ref[i], &out[i], sizeof(float)); i++)
-					;
+			if ((i = first_difference(ref, out, SPLIT_FRAMES)) >= 0) {
 				fprintf(stderr, "biquad split: sr %g mode %d differs from frame %d\n",
 				    sr, m, i);
 				differ++;
@@ -760,18 +688,18 @@ test_split_invariance(void)
 		/* After the reset at 170000 the output is a fresh state's. */
 		{
 			struct biquad_state st;
+			uint64_t rng = seed++;
 			int pos = 170000;
 
-			split_rng = seed++;
 			memcpy(out + pos, in + pos, sizeof(float) * (SPLIT_FRAMES - pos));
 			biquad_reset(&st);
 			while (pos < SPLIT_FRAMES) {
-				const int len = split_next(SPLIT_LOG, SPLIT_FRAMES - pos);
+				const int len = split_next(&rng, SPLIT_LOG, SPLIT_FRAMES - pos);
 
 				biquad_process(&sets[2], &st, out + pos, len);
 				pos += len;
 			}
-			if (memcmp(ref + 170000, out + 170000, sizeof(float) * (SPLIT_FRAMES - 170000)))
+			if (!same_bits(ref + 170000, out + 170000, SPLIT_FRAMES - 170000))
 				reset_differ++;
 		}
 	}

@@ -12,18 +12,17 @@
 
 #include "dsp/dsp.h"
 #include "dsp/dynamics.h"
+#include "dsp/signals.h"
 
 #define SR 48000.0
 
 static uint64_t rng_state = 0x853c49e6748fea9bull;
 
+/* Uniform in [-1, 1), deterministic. */
 static double
 rnd(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (double)(rng_state >> 11) / 9007199254740992.0 * 2.0 - 1.0;
+	return rand_signed(&rng_state);
 }
 
 static double
@@ -36,29 +35,6 @@ static double
 lin(double dbv)
 {
 	return pow(10, dbv / 20);
-}
-
-/* Least-squares amplitude of the sinusoid at w rad/frame in y[0..n),
- * frame 0 being absolute frame t0. */
-static double
-fit_amplitude(const float *y, int n, double w, int t0)
-{
-	double ss = 0, cc = 0, sc = 0, ys = 0, yc = 0, det, a, b;
-	int i;
-
-	for (i = 0; i < n; i++) {
-		double s = sin(w * (t0 + i)), c = cos(w * (t0 + i));
-
-		ss += s * s;
-		cc += c * c;
-		sc += s * c;
-		ys += y[i] * s;
-		yc += y[i] * c;
-	}
-	det = ss * cc - sc * sc;
-	a = (ys * cc - yc * sc) / det;
-	b = (yc * ss - ys * sc) / det;
-	return sqrt(a * a + b * b);
 }
 
 /* Defaults: a 4:1 compressor at -20 dBFS, hard knee, peak, linked, with
@@ -579,51 +555,6 @@ test_denormals_and_nan(void)
 #define SPLIT_CH 6 /* main channels at most */
 #define SPLIT_KEYS 2
 
-enum split_mode {
-	SPLIT_WHOLE,   /* one call per interval between events */
-	SPLIT_UNIFORM, /* 1..5000 frames, uniform */
-	SPLIT_LOG,     /* 1..5000 frames, log-uniform: many short calls */
-	SPLIT_SMALL,   /* 1..64 frames */
-	SPLIT_MODES
-};
-
-static uint64_t split_rng;
-
-static uint64_t
-split_u64(uint64_t *g)
-{
-	*g ^= *g << 13;
-	*g ^= *g >> 7;
-	*g ^= *g << 17;
-	return *g;
-}
-
-static int
-split_next(enum split_mode m, int left)
-{
-	const double u = (double)(split_u64(&split_rng) >> 11) / 9007199254740992.0;
-	int len;
-
-	switch (m) {
-	case SPLIT_UNIFORM:
-		len = 1 + (int)(u * 5000);
-		break;
-	case SPLIT_LOG:
-		len = (int)exp(u * log(5001.0));
-		break;
-	case SPLIT_SMALL:
-		len = 1 + (int)(u * 64);
-		break;
-	case SPLIT_WHOLE:
-	default:
-		len = left;
-		break;
-	}
-	if (len < 1)
-		len = 1;
-	return len < left ? len : left;
-}
-
 /* Noise in stretches of 50..8000 frames at levels around and far from the
  * -30 dBFS threshold (so gates open, hold and close, compressors pump),
  * silences, and a few corrupt samples (NaN, inf, 1e20, whose square is
@@ -635,12 +566,12 @@ split_signal(float *x, int n, uint64_t g)
 	int i = 0;
 
 	while (i < n) {
-		const int len = 50 + (int)(split_u64(&g) % 7951);
-		const float level = levels[split_u64(&g) % 8];
+		const int len = 50 + (int)(test_xorshift64(&g) % 7951);
+		const float level = levels[test_xorshift64(&g) % 8];
 		int j;
 
 		for (j = i; j < i + len && j < n; j++)
-			x[j] = level * (float)((double)(split_u64(&g) >> 11) / 4503599627370496.0 - 1.0);
+			x[j] = level * (float)rand_signed(&g);
 		i += len;
 	}
 	x[61111] = NAN;
@@ -664,9 +595,9 @@ split_render(const struct dynamics_coefs *sets, const struct split_event *ev, in
 {
 	float *ch[SPLIT_CH];
 	const float *kb[SPLIT_KEYS];
+	uint64_t rng = seed;
 	int pos = 0, e = 0, k;
 
-	split_rng = seed;
 	for (k = 0; k < channels; k++)
 		memcpy(out[k], in[k], sizeof(float) * SPLIT_FRAMES);
 	dynamics_init(&dyn, &sets[0]);
@@ -681,7 +612,7 @@ split_render(const struct dynamics_coefs *sets, const struct split_event *ev, in
 		}
 		if (e < nev)
 			stop = ev[e].frame;
-		len = split_next(m, stop - pos);
+		len = split_next(&rng, m, stop - pos);
 		for (k = 0; k < channels; k++)
 			ch[k] = out[k] + pos;
 		for (k = 0; k < keys; k++)
@@ -765,10 +696,7 @@ test_split_invariance(void)
 			if (memcmp(&gr_ref, &gr_out, sizeof gr_ref) != 0)
 				gr_differ++;
 			for (k = 0; k < nch; k++)
-				if (memcmp(ref[k], out[k], sizeof(float) * SPLIT_FRAMES) != 0) {
-					for (i = 0; i < SPLIT_FRAMES &&
-					    !memcmp(&ref[k][i], &out[k][i], sizeof(float)); i++)
-						;
+				if ((i = first_difference(ref[k], out[k], SPLIT_FRAMES)) >= 0) {
 					fprintf(stderr, "dynamics split: mode %d det %d keys %d link %d "
 					    "split %d: channel %d differs from frame %d\n", mode, det,
 					    keys, link, m, k, i);
@@ -779,14 +707,14 @@ test_split_invariance(void)
 		{
 			float *ch[SPLIT_CH];
 			const float *kb[SPLIT_KEYS];
+			uint64_t rng = seed++;
 			int pos = 130000;
 
-			split_rng = seed++;
 			for (k = 0; k < nch; k++)
 				memcpy(out[k] + pos, in[k] + pos, sizeof(float) * (SPLIT_FRAMES - pos));
 			dynamics_init(&dyn, &sets[0]);
 			while (pos < SPLIT_FRAMES) {
-				const int len = split_next(SPLIT_LOG, SPLIT_FRAMES - pos);
+				const int len = split_next(&rng, SPLIT_LOG, SPLIT_FRAMES - pos);
 
 				for (k = 0; k < nch; k++)
 					ch[k] = out[k] + pos;
@@ -796,8 +724,8 @@ test_split_invariance(void)
 				pos += len;
 			}
 			for (k = 0; k < nch; k++)
-				if (memcmp(ref[k] + 130000, out[k] + 130000,
-				    sizeof(float) * (SPLIT_FRAMES - 130000)) != 0)
+				if (!same_bits(ref[k] + 130000, out[k] + 130000,
+				    SPLIT_FRAMES - 130000))
 					reset_differ++;
 		}
 	}

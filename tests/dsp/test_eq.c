@@ -13,41 +13,17 @@
 #include "dsp/biquad.h"
 #include "dsp/dsp.h"
 #include "dsp/eq.h"
+#include "dsp/signals.h"
 
 #define BLOCK 256
 
 static uint64_t rng_state = 0x2545f4914f6cdd1dull;
 
+/* Uniform in [-1, 1), deterministic. */
 static double
 rnd(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (double)(rng_state >> 11) / 9007199254740992.0 * 2.0 - 1.0;
-}
-
-/* Least-squares amplitude of the sinusoid at w rad/frame in y[0..n),
- * frame 0 being absolute frame t0. */
-static double
-fit_amplitude(const float *y, int n, double w, int t0)
-{
-	double ss = 0, cc = 0, sc = 0, ys = 0, yc = 0, det, a, b;
-	int i;
-
-	for (i = 0; i < n; i++) {
-		double s = sin(w * (t0 + i)), c = cos(w * (t0 + i));
-
-		ss += s * s;
-		cc += c * c;
-		sc += s * c;
-		ys += y[i] * s;
-		yc += y[i] * c;
-	}
-	det = ss * cc - sc * sc;
-	a = (ys * cc - yc * sc) / det;
-	b = (yc * ss - ys * sc) / det;
-	return sqrt(a * a + b * b);
+	return rand_signed(&rng_state);
 }
 
 static struct eq eq_state; /* ~6 KB, kept off the stack */
@@ -468,47 +444,6 @@ test_block_size_independence(void)
 
 #define SPLIT_FRAMES 200000
 
-/* How a render cuts the stream into calls (never across an event). */
-enum split_mode {
-	SPLIT_WHOLE,   /* one call per interval between events */
-	SPLIT_UNIFORM, /* 1..5000 frames, uniform */
-	SPLIT_LOG,     /* 1..5000 frames, log-uniform: many short calls */
-	SPLIT_SMALL,   /* 1..64 frames: cuts inside nearly every ramp */
-	SPLIT_MODES
-};
-
-static uint64_t split_rng;
-
-static int
-split_next(enum split_mode m, int left)
-{
-	double u;
-	int len;
-
-	split_rng ^= split_rng << 13;
-	split_rng ^= split_rng >> 7;
-	split_rng ^= split_rng << 17;
-	u = (double)(split_rng >> 11) / 9007199254740992.0; /* [0, 1) */
-	switch (m) {
-	case SPLIT_UNIFORM:
-		len = 1 + (int)(u * 5000);
-		break;
-	case SPLIT_LOG:
-		len = (int)exp(u * log(5001.0));
-		break;
-	case SPLIT_SMALL:
-		len = 1 + (int)(u * 64);
-		break;
-	case SPLIT_WHOLE:
-	default:
-		len = left;
-		break;
-	}
-	if (len < 1)
-		len = 1;
-	return len < left ? len : left;
-}
-
 enum { EV_SET, EV_RESET };
 
 struct split_event {
@@ -532,10 +467,7 @@ split_signal(float *x, int n, int channel)
 	for (i = 0; i < n; i++) {
 		const int seg = (i / 6997 + channel) % 8;
 
-		g ^= g << 13;
-		g ^= g >> 7;
-		g ^= g << 17;
-		x[i] = levels[seg] * (float)((double)(g >> 11) / 4503599627370496.0 - 1.0);
+		x[i] = levels[seg] * (float)rand_signed(&g);
 		if (i >= 100000 && i < 122000) /* long silence */
 			x[i] = 0.0f;
 		if (i >= 50000 && i < 56000) /* negative zeros after "all off" */
@@ -558,9 +490,9 @@ eq_split_render(double sr, const struct eq_coefs *sets, const struct split_event
     uint64_t seed)
 {
 	float *ch[EQ_MAX_CHANNELS];
+	uint64_t rng = seed;
 	int pos = 0, e = 0, k;
 
-	split_rng = seed;
 	for (k = 0; k < channels; k++)
 		memcpy(out[k], in[k], sizeof(float) * SPLIT_FRAMES);
 	eq_init(&eq_state, sr);
@@ -575,7 +507,7 @@ eq_split_render(double sr, const struct eq_coefs *sets, const struct split_event
 		}
 		if (e < nev)
 			stop = ev[e].frame;
-		len = split_next(m, stop - pos);
+		len = split_next(&rng, m, stop - pos);
 		for (k = 0; k < channels; k++)
 			ch[k] = out[k] + pos;
 		eq_process(&eq_state, ch, channels, len);
@@ -663,11 +595,8 @@ test_split_invariance(void)
 				    seed++);
 				renders++;
 				for (k = 0; k < nch; k++)
-					if (memcmp(ref[k], out[k], sizeof(float) * SPLIT_FRAMES) != 0) {
+					if ((i = first_difference(ref[k], out[k], SPLIT_FRAMES)) >= 0) {
 						differ++;
-						for (i = 0; i < SPLIT_FRAMES; i++)
-							if (memcmp(&ref[k][i], &out[k][i], sizeof(float)))
-								break;
 						fprintf(stderr, "eq split: sr %g, %d ch, mode %d: "
 						    "channel %d differs from frame %d\n", sr, nch, m, k, i);
 					}
@@ -681,16 +610,16 @@ test_split_invariance(void)
 			 * started at set 0 and fed the same input from there. */
 			{
 				float *ch[EQ_MAX_CHANNELS];
+				uint64_t rng = seed++;
 				int pos = 190000;
 
-				split_rng = seed++;
 				for (k = 0; k < nch; k++)
 					memcpy(out[k] + pos, in[k] + pos, sizeof(float) * (SPLIT_FRAMES - pos));
 				eq_init(&eq_state, sr);
 				eq_set_coefs(&eq_state, &sets[0]);
 				eq_reset(&eq_state);
 				while (pos < SPLIT_FRAMES) {
-					const int len = split_next(SPLIT_LOG, SPLIT_FRAMES - pos);
+					const int len = split_next(&rng, SPLIT_LOG, SPLIT_FRAMES - pos);
 
 					for (k = 0; k < nch; k++)
 						ch[k] = out[k] + pos;
@@ -698,8 +627,8 @@ test_split_invariance(void)
 					pos += len;
 				}
 				for (k = 0; k < nch; k++)
-					if (memcmp(ref[k] + 190000, out[k] + 190000,
-					    sizeof(float) * (SPLIT_FRAMES - 190000)) != 0)
+					if (!same_bits(ref[k] + 190000, out[k] + 190000,
+					    SPLIT_FRAMES - 190000))
 						reset_differ++;
 			}
 		}

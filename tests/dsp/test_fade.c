@@ -7,6 +7,7 @@
 #include "test.h"
 
 #include "dsp/fade.h"
+#include "dsp/signals.h"
 
 #define PI 3.14159265358979323846
 
@@ -192,16 +193,6 @@ test_multichannel_and_degenerate(void)
 	CHECK(a[0] == 0.0f);
 }
 
-/* Deterministic white noise, uniform in [-1, 1). */
-static float
-noise(unsigned long long *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return (float)((double)(*s >> 11) / 4503599627370496.0 - 1.0);
-}
-
 /* The crossfade out(x_out) + in(x_in) over LEN frames, into mix. */
 static void
 crossfade(float *mix, const float *x_out, const float *x_in, int len,
@@ -222,11 +213,7 @@ crossfade(float *mix, const float *x_out, const float *x_in, int len,
 static double
 window_db(const float *x, int from, int n, double ref_power)
 {
-	double p = 0.0;
-
-	for (int i = from; i < from + n; i++)
-		p += (double)x[i] * x[i];
-	return 10.0 * log10(p / n / ref_power);
+	return 10.0 * log10(mean_power(x + from, n) / ref_power);
 }
 
 static void
@@ -234,13 +221,13 @@ test_equal_power_uncorrelated(void)
 {
 	enum { LEN = 48000, WIN = 2000 };
 	static float x1[LEN], x2[LEN], mix[LEN];
-	unsigned long long s1 = 0x1234567ull, s2 = 0x9abcdef1ull;
+	uint64_t s1 = 0x1234567ull, s2 = 0x9abcdef1ull;   /* white noise */
 	double ref = 1.0 / 3.0;     /* power of uniform noise in [-1, 1) */
 	double worst = 0.0, lin_mid;
 
 	for (int i = 0; i < LEN; i++) {
-		x1[i] = noise(&s1);
-		x2[i] = noise(&s2);
+		x1[i] = (float)rand_signed(&s1);
+		x2[i] = (float)rand_signed(&s2);
 	}
 	crossfade(mix, x1, x2, LEN, FADE_CURVE_EQUAL_POWER,
 	    FADE_CURVE_EQUAL_POWER);
@@ -263,7 +250,7 @@ test_equal_gain_correlated(void)
 {
 	enum { LEN = 4800 };
 	static float x[LEN], mix[LEN];
-	unsigned long long s = 42ull;
+	uint64_t s = 42ull;   /* white noise */
 	static const enum fade_curve pairs[][2] = {     /* { out, in } */
 		{ FADE_CURVE_LINEAR, FADE_CURVE_LINEAR },
 		{ FADE_CURVE_S_CURVE, FADE_CURVE_S_CURVE },
@@ -272,7 +259,7 @@ test_equal_gain_correlated(void)
 	};
 
 	for (int i = 0; i < LEN; i++)
-		x[i] = noise(&s);
+		x[i] = (float)rand_signed(&s);
 	for (int p = 0; p < 4; p++) {
 		double maxerr = 0.0;
 

@@ -5,6 +5,7 @@
 #include "test.h"
 
 #include "dsp/ramp.h"
+#include "dsp/signals.h"
 
 #define MAXN 1100
 
@@ -30,12 +31,6 @@ ref_gain(int i, int n, float g0, float g1)
 	return g0 + step * (float)i;
 }
 
-static int
-same(const float *a, const float *b, int n)
-{
-	return memcmp(a, b, (size_t)n * sizeof *a) == 0;
-}
-
 static void
 test_apply_matches_reference(void)
 {
@@ -50,7 +45,7 @@ test_apply_matches_reference(void)
 		ramp_apply(x + 1, n, 0.25f, 1.5f);
 		for (int i = 0; i < n; i++)
 			ref[1 + i] *= ref_gain(i, n, 0.25f, 1.5f);
-		CHECK(same(x, ref, n + 1));
+		CHECK(same_bits(x, ref, n + 1));
 	}
 }
 
@@ -115,39 +110,39 @@ test_copy_mix_match_reference(void)
 		ramp_mix(out + 1, in, n, 1.0f, -0.5f);
 		for (int i = 0; i < n; i++)
 			ref[1 + i] += in[i] * ref_gain(i, n, 1.0f, -0.5f);
-		CHECK(same(out, ref, n + 1));
+		CHECK(same_bits(out, ref, n + 1));
 
 		ramp_copy(out, in + 1, n, 0.1f, 0.9f);
 		for (int i = 0; i < n; i++)
 			ref[i] = in[1 + i] * ref_gain(i, n, 0.1f, 0.9f);
-		CHECK(same(out, ref, n));
+		CHECK(same_bits(out, ref, n));
 
 		fill(out, n, 5u);
 		memcpy(ref, out, sizeof out);
 		ramp_mix_gain(out, in, n, 0.3f);
 		for (int i = 0; i < n; i++)
 			ref[i] += in[i] * 0.3f;
-		CHECK(same(out, ref, n));
+		CHECK(same_bits(out, ref, n));
 
 		ramp_mix_unity(out, in, n);
 		for (int i = 0; i < n; i++)
 			ref[i] += in[i];
-		CHECK(same(out, ref, n));
+		CHECK(same_bits(out, ref, n));
 
 		ramp_copy_gain(out, in, n, -2.0f);
 		for (int i = 0; i < n; i++)
 			ref[i] = in[i] * -2.0f;
-		CHECK(same(out, ref, n));
+		CHECK(same_bits(out, ref, n));
 
 		ramp_apply_gain(out, n, 0.5f);
 		for (int i = 0; i < n; i++)
 			ref[i] *= 0.5f;
-		CHECK(same(out, ref, n));
+		CHECK(same_bits(out, ref, n));
 
 		ramp_apply_curve(out, in + 1, n);
 		for (int i = 0; i < n; i++)
 			ref[i] *= in[1 + i];
-		CHECK(same(out, ref, n));
+		CHECK(same_bits(out, ref, n));
 	}
 }
 

@@ -1,7 +1,8 @@
 /*
- * render.h - helpers for engine tests: write test media with libsndfile,
- * build small sessions in code, and render a range through plan_compile +
- * process_run exactly as the bounce does (the streamer thread included).
+ * render.h - helpers for engine tests: test signals, write test media with
+ * libsndfile, build small sessions in code, and render a range through
+ * plan_compile + process_run exactly as the bounce does (the streamer
+ * thread included).
  */
 #ifndef DUBSTAGE_TESTS_ENGINE_RENDER_H
 #define DUBSTAGE_TESTS_ENGINE_RENDER_H
@@ -12,6 +13,21 @@
 #include "engine/process.h"
 #include "engine/streamer.h"
 #include "session/session.h"
+
+/* White noise in [-0.5, 0.5): a hash of (frame i, channel c, salt), so any
+ * sample can be recomputed on its own to compare a render against the
+ * media it played; another salt gives an unrelated signal. A test wraps it
+ * as the gen() of write_wav with the salt of its choice. */
+static inline float
+hash_noise(int64_t i, int c, uint32_t salt)
+{
+	uint32_t x = (uint32_t)(i * 2654435761u) ^ (uint32_t)(c * 40503u + salt);
+
+	x ^= x >> 13;
+	x *= 0x5bd1e995u;
+	x ^= x >> 15;
+	return ((float)(x & 0xFFFFFF) / 8388608.0f - 1.0f) * 0.5f;
+}
 
 /* Writes a float WAV of `frames` frames whose sample (frame i, channel c)
  * is gen(i, c). Returns 0 on success. */

@@ -5,6 +5,7 @@
  */
 #include "test.h"
 #include "engine/render.h"
+#include "dsp/signals.h"
 
 #define RATE 48000
 
@@ -45,14 +46,28 @@ set_param(struct insert *ins, const char *name, double v)
 	ins->params[ins->param_count++].value = v;
 }
 
+/* Makes st's only lane one automating parameter `param` of its insert
+ * `index`, with `count` zeroed points for the caller to fill in. */
+static struct auto_lane *
+insert_lane(struct strip *st, int index, const char *param, size_t count)
+{
+	struct auto_lane *l;
+
+	st->lanes = calloc(1, sizeof *st->lanes);
+	st->lane_count = 1;
+	l = &st->lanes[0];
+	l->param = AUTO_INSERT;
+	l->insert = index;
+	l->insert_param = strdup(param);
+	l->points = calloc(count, sizeof *l->points);
+	l->count = l->cap = count;
+	return l;
+}
+
 static double
 rms_db(const float *x, int n)
 {
-	double s = 0;
-
-	for (int i = 0; i < n; i++)
-		s += (double)x[i] * x[i];
-	return 10 * log10(s / n + 1e-30);
+	return 10 * log10(mean_power(x, n) + 1e-30);
 }
 
 static struct session *
@@ -148,16 +163,9 @@ test_automated_insert(void)
 	set_param(ins, "band1-hz", 1000);
 	set_param(ins, "band1-q", 2);
 	/* band1-gain-db: 0 dB until 0.5 s, +12 dB from 1 s on */
-	st->lanes = calloc(1, sizeof *st->lanes);
-	st->lane_count = 1;
-	l = &st->lanes[0];
-	l->param = AUTO_INSERT;
-	l->insert = 0;
-	l->insert_param = strdup("band1-gain-db");
-	l->points = calloc(2, sizeof *l->points);
+	l = insert_lane(st, 0, "band1-gain-db", 2);
 	l->points[0] = (struct auto_point){ 24000, 0.0, INTERP_LINEAR };
 	l->points[1] = (struct auto_point){ 48000, 12.0, INTERP_LINEAR };
-	l->count = l->cap = 2;
 	REQUIRE(render_range(s, NULL, 0, 96000, 700, -1, out) == 1);
 	CHECK_NEAR(rms_db(out[0] + 10000, 4800) - plain, 0.0, 0.01);
 	CHECK_NEAR(rms_db(out[0] + 60000, 4800) - plain, 12.0, 0.05);
@@ -222,17 +230,10 @@ test_block_sizes(void)
 	set_param(ins, "hpf-hz", 80);
 	ins = add_insert(st, "dynamics");
 	set_param(ins, "threshold-db", -25);
-	st->lanes = calloc(1, sizeof *st->lanes);
-	st->lane_count = 1;
-	l = &st->lanes[0];
-	l->param = AUTO_INSERT;
-	l->insert = 0;
-	l->insert_param = strdup("band1-gain-db");
-	l->points = calloc(3, sizeof *l->points);
+	l = insert_lane(st, 0, "band1-gain-db", 3);
 	l->points[0] = (struct auto_point){ 1000, -6.0, INTERP_LINEAR };
 	l->points[1] = (struct auto_point){ 40001, 9.0, INTERP_STEP };
 	l->points[2] = (struct auto_point){ 70003, 0.0, INTERP_LINEAR };
-	l->count = l->cap = 3;
 	REQUIRE(render_range(s, NULL, 0, 96000, 4096, -1, a) == 1);
 	REQUIRE(render_range(s, NULL, 0, 96000, -999, -1, b) == 1);
 	CHECK(memcmp(a[0], b[0], 96000 * sizeof(float)) == 0);

@@ -7,18 +7,14 @@
 #include "test.h"
 #include "engine/render.h"
 #include "dsp/fade.h"
+#include "dsp/signals.h"
 
 #define RATE 48000
 
 static float
 noise(int64_t i, int c)
 {
-	uint32_t x = (uint32_t)(i * 2654435761u) ^ (uint32_t)(c * 40503u + 17u);
-
-	x ^= x >> 13;
-	x *= 0x5bd1e995u;
-	x ^= x >> 15;
-	return ((float)(x & 0xFFFFFF) / 8388608.0f - 1.0f) * 0.5f;
+	return hash_noise(i, c, 17u);
 }
 
 static float
@@ -121,16 +117,6 @@ test_fades(void)
 	session_destroy(s);
 }
 
-static double
-power(const float *x, int n)
-{
-	double sum = 0;
-
-	for (int i = 0; i < n; i++)
-		sum += (double)x[i] * x[i];
-	return sum / n;
-}
-
 static void
 test_crossfades(void)
 {
@@ -149,9 +135,9 @@ test_crossfades(void)
 	c1->fade_out = (struct fade){ 20000, FADE_EQUAL_POWER };
 	c2->fade_in = (struct fade){ 20000, FADE_EQUAL_POWER };
 	REQUIRE(render_range(s, NULL, 0, 100000, 1024, -1, out) == 1);
-	ref = power(out[0], 30000);
+	ref = mean_power(out[0], 30000);
 	for (int w = 40000; w < 60000; w += 2000) {
-		double db = 10 * log10(power(out[0] + w, 2000) / ref);
+		double db = 10 * log10(mean_power(out[0] + w, 2000) / ref);
 
 		if (fabs(db) > worst)
 			worst = fabs(db);
@@ -346,7 +332,6 @@ test_resampling(void)
 	struct track *t = add_track(s, "T", CHAN_MONO);
 	float **out = alloc_planes(1, 60000);
 	int crossings = 0;
-	double rms = 0;
 
 	add_clip(s, t, src->id, 0, 48000, 0);
 	REQUIRE(render_range(s, NULL, 0, 60000, 1024, -1, out) == 1);
@@ -355,9 +340,7 @@ test_resampling(void)
 		crossings += out[0][i - 1] < 0 && out[0][i] >= 0;
 	/* 44000 frames at 48 kHz = 0.9167 s of 1 kHz: 916 or 917 */
 	CHECK(crossings >= 915 && crossings <= 918);
-	for (int i = 10000; i < 40000; i++)
-		rms += (double)out[0][i] * out[0][i];
-	CHECK_NEAR(sqrt(rms / 30000), 0.5 / sqrt(2), 0.01);
+	CHECK_NEAR(sqrt(mean_power(out[0] + 10000, 30000)), 0.5 / sqrt(2), 0.01);
 	for (int i = 48000; i < 60000; i++)
 		CHECK(out[0][i] == 0.0f || i < 48001);
 	free_planes(out, 1);
@@ -415,7 +398,7 @@ test_block_size_independence(void)
 	}
 	CHECK(same);
 	/* and the render is not trivially silent */
-	CHECK(power(a[0], (int)N) > 1e-4 && power(a[3], (int)N) > 1e-6);
+	CHECK(mean_power(a[0], (int)N) > 1e-4 && mean_power(a[3], (int)N) > 1e-6);
 	/* run to run: the same */
 	REQUIRE(render_range(s, NULL, 0, N, 4096, -1, r) == 6);
 	same = 1;

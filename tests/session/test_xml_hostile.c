@@ -39,6 +39,12 @@
 /* One line: B1 and B2 to the master. */
 #define BUSES "  <buses><bus id=\"B1\" format=\"stereo\"/><bus id=\"B2\" " \
 	"format=\"stereo\"/></buses>\n"
+/* Two lines, <tracks> and the start of track T1: the track's content starts
+ * on line 7 after HEAD, on line 8 after HEAD SOURCES or HEAD BUSES. */
+#define MONO_T1 "  <tracks>\n    <track id=\"T1\" format=\"mono\">\n"
+#define STEREO_T1 "  <tracks>\n    <track id=\"T1\" format=\"stereo\">\n"
+/* Ends the last track, <tracks> and the document. */
+#define TRACKS_END "    </track>\n  </tracks>\n" TAIL
 
 static double
 now_s(void)
@@ -242,16 +248,17 @@ test_structure(void)
 	EXPECT(HEAD "  <tracks>\n    <xi:include xmlns:xi=\"http://www.w3.org/2001/"
 	    "XInclude\" href=\"/etc/passwd\"/>\n  </tracks>\n" TAIL,
 	    ERR_SCHEMA, 6, "unknown element <xi:include>");
-	EXPECT(HEAD SOURCES "  <tracks>\n    <track id=\"T1\" format=\"mono\">\n"
-	    "      <automation param=\"clip-gain\"/>\n    </track>\n  </tracks>\n"
-	    TAIL, ERR_SCHEMA, 8, "clip-gain");
-	EXPECT(HEAD BUSES "  <tracks>\n    <track id=\"T1\" format=\"mono\">\n"
-	    "      <automation param=\"volume\" target=\"B1\"/>\n    </track>\n"
-	    "  </tracks>\n" TAIL, ERR_SCHEMA, 8, "target");
+	EXPECT(HEAD SOURCES MONO_T1
+	    "      <automation param=\"clip-gain\"/>\n"
+	    TRACKS_END, ERR_SCHEMA, 8, "clip-gain");
+	EXPECT(HEAD BUSES MONO_T1
+	    "      <automation param=\"volume\" target=\"B1\"/>\n"
+	    TRACKS_END, ERR_SCHEMA, 8, "target");
 	/* pan after send is out of order */
-	EXPECT(HEAD BUSES "  <tracks>\n    <track id=\"T1\" format=\"mono\">\n"
-	    "      <send bus=\"B1\"/>\n      <pan x=\"0\"/>\n    </track>\n"
-	    "  </tracks>\n" TAIL, ERR_SCHEMA, 9, "<pan> is not allowed here");
+	EXPECT(HEAD BUSES MONO_T1
+	    "      <send bus=\"B1\"/>\n"
+	    "      <pan x=\"0\"/>\n"
+	    TRACKS_END, ERR_SCHEMA, 9, "<pan> is not allowed here");
 }
 
 static void
@@ -271,13 +278,13 @@ test_values(void)
 	    "mute=\"yes\"/>\n  </tracks>\n" TAIL, ERR_PARSE, 6, "mute");
 	EXPECT_LOAD(HEAD "  <tracks>\n    <track id=\"T1\" format=\"quad\"/>\n"
 	    "  </tracks>\n" TAIL, ERR_PARSE, 6, "format");
-	EXPECT_LOAD(HEAD SOURCES "  <tracks>\n    <track id=\"T1\" format=\"mono\">\n"
+	EXPECT_LOAD(HEAD SOURCES MONO_T1
 	    "      <clip id=\"C1\" source=\"S1\" position=\"1.5\" length=\"1\"/>\n"
-	    "    </track>\n  </tracks>\n" TAIL, ERR_PARSE, 8, "position");
-	EXPECT_LOAD(HEAD SOURCES "  <tracks>\n    <track id=\"T1\" format=\"mono\">\n"
+	    TRACKS_END, ERR_PARSE, 8, "position");
+	EXPECT_LOAD(HEAD SOURCES MONO_T1
 	    "      <clip id=\"C1\" source=\"S1\" position=\"99999999999999999999\" "
-	    "length=\"1\"/>\n    </track>\n  </tracks>\n" TAIL,
-	    ERR_PARSE, 8, "position");
+	    "length=\"1\"/>\n"
+	    TRACKS_END, ERR_PARSE, 8, "position");
 	EXPECT_LOAD(HEAD "  <tracks>\n    <track id=\"T-1\" format=\"mono\"/>\n"
 	    "  </tracks>\n" TAIL, ERR_PARSE, 6, "id");
 	EXPECT_LOAD(HEAD "  <markers>\n    <marker id=\"M1\" position=\"0\" "
@@ -318,41 +325,43 @@ test_semantic(void)
 	EXPECT_LOAD(HEAD "  <tracks>\n    <track id=\"T1\" format=\"mono\"/>\n"
 	    "    <track id=\"t1\" format=\"mono\"/>\n  </tracks>\n" TAIL,
 	    ERR_SEMANTIC, 7, "duplicate id T1");
-	EXPECT_LOAD(HEAD SOURCES "  <tracks>\n    <track id=\"T1\" format=\"mono\">\n"
+	EXPECT_LOAD(HEAD SOURCES MONO_T1
 	    "      <clip id=\"C1\" source=\"S1\" position=\"0\" length=\"1\"/>\n"
-	    "    </track>\n    <track id=\"T2\" format=\"mono\">\n"
+	    "    </track>\n"
+	    "    <track id=\"T2\" format=\"mono\">\n"
 	    "      <clip id=\"C1\" source=\"S1\" position=\"0\" length=\"1\"/>\n"
-	    "    </track>\n  </tracks>\n" TAIL, ERR_SEMANTIC, 11, "duplicate id C1");
+	    TRACKS_END, ERR_SEMANTIC, 11, "duplicate id C1");
 	EXPECT_LOAD(HEAD "  <buses>\n    <bus id=\"B1\" format=\"stereo\"/>\n"
 	    "    <bus id=\"B1\" format=\"stereo\"/>\n  </buses>\n" TAIL,
 	    ERR_SEMANTIC, 7, "duplicate id B1");
 
 	/* ids of the wrong kind */
-	EXPECT_LOAD(HEAD SOURCES "  <tracks>\n    <track id=\"T1\" format=\"mono\">\n"
+	EXPECT_LOAD(HEAD SOURCES MONO_T1
 	    "      <clip id=\"T4\" source=\"S1\" position=\"0\" length=\"1\"/>\n"
-	    "    </track>\n  </tracks>\n" TAIL, ERR_SEMANTIC, 8, "not a clip id");
+	    TRACKS_END, ERR_SEMANTIC, 8, "not a clip id");
 	EXPECT_LOAD(HEAD "  <tracks>\n    <track id=\"T1\" format=\"mono\" "
 	    "output=\"T2\"/>\n  </tracks>\n" TAIL, ERR_SEMANTIC, 6, "not a bus id");
-	EXPECT_LOAD(HEAD SOURCES "  <tracks>\n    <track id=\"T1\" format=\"mono\">\n"
+	EXPECT_LOAD(HEAD SOURCES MONO_T1
 	    "      <clip id=\"C1\" source=\"B1\" position=\"0\" length=\"1\"/>\n"
-	    "    </track>\n  </tracks>\n" TAIL, ERR_SEMANTIC, 8, "not a source id");
+	    TRACKS_END, ERR_SEMANTIC, 8, "not a source id");
 
 	/* dangling references */
-	EXPECT_LOAD(HEAD SOURCES "  <tracks>\n    <track id=\"T1\" format=\"mono\">\n"
+	EXPECT_LOAD(HEAD SOURCES MONO_T1
 	    "      <clip id=\"C1\" source=\"S9\" position=\"0\" length=\"1\"/>\n"
-	    "    </track>\n  </tracks>\n" TAIL, ERR_SEMANTIC, 8, "S9, which does not exist");
+	    TRACKS_END, ERR_SEMANTIC, 8, "S9, which does not exist");
 	EXPECT_LOAD(HEAD BUSES "  <tracks>\n    <track id=\"T1\" format=\"mono\" "
 	    "output=\"B9\"/>\n  </tracks>\n" TAIL, ERR_SEMANTIC, 7, "B9");
-	EXPECT_LOAD(HEAD BUSES "  <tracks>\n    <track id=\"T1\" format=\"mono\">\n"
-	    "      <send bus=\"B3\"/>\n    </track>\n  </tracks>\n" TAIL,
-	    ERR_SEMANTIC, 8, "B3");
-	EXPECT_LOAD(HEAD BUSES "  <tracks>\n    <track id=\"T1\" format=\"mono\">\n"
-	    "      <automation param=\"send-level\" target=\"B7\"/>\n    </track>\n"
-	    "  </tracks>\n" TAIL, ERR_SEMANTIC, 8, "B7");
-	EXPECT_LOAD(HEAD SOURCES "  <tracks>\n    <track id=\"T1\" format=\"mono\">\n"
+	EXPECT_LOAD(HEAD BUSES MONO_T1
+	    "      <send bus=\"B3\"/>\n"
+	    TRACKS_END, ERR_SEMANTIC, 8, "B3");
+	EXPECT_LOAD(HEAD BUSES MONO_T1
+	    "      <automation param=\"send-level\" target=\"B7\"/>\n"
+	    TRACKS_END, ERR_SEMANTIC, 8, "B7");
+	EXPECT_LOAD(HEAD SOURCES MONO_T1
 	    "      <clip id=\"C1\" source=\"S1\" position=\"0\" length=\"1\">\n"
-	    "        <channel index=\"0\" source=\"S5\"/>\n      </clip>\n"
-	    "    </track>\n  </tracks>\n" TAIL, ERR_SEMANTIC, 9, "S5");
+	    "        <channel index=\"0\" source=\"S5\"/>\n"
+	    "      </clip>\n"
+	    TRACKS_END, ERR_SEMANTIC, 9, "S5");
 	EXPECT_LOAD(HEAD "  <buses>\n    <bus id=\"B1\" format=\"stereo\" output=\"B2\"/>\n"
 	    "  </buses>\n" TAIL, ERR_SEMANTIC, 6, "B2");
 
@@ -371,80 +380,81 @@ test_semantic(void)
 	    "  </buses>\n" TAIL, ERR_SEMANTIC, -1, "loop");
 
 	/* lengths, offsets, positions */
-	EXPECT_LOAD(HEAD SOURCES "  <tracks>\n    <track id=\"T1\" format=\"mono\">\n"
+	EXPECT_LOAD(HEAD SOURCES MONO_T1
 	    "      <clip id=\"C1\" source=\"S1\" position=\"0\" length=\"0\"/>\n"
-	    "    </track>\n  </tracks>\n" TAIL, ERR_SEMANTIC, 8, "length");
-	EXPECT_LOAD(HEAD SOURCES "  <tracks>\n    <track id=\"T1\" format=\"mono\">\n"
+	    TRACKS_END, ERR_SEMANTIC, 8, "length");
+	EXPECT_LOAD(HEAD SOURCES MONO_T1
 	    "      <clip id=\"C1\" source=\"S1\" position=\"0\" length=\"-5\"/>\n"
-	    "    </track>\n  </tracks>\n" TAIL, ERR_SEMANTIC, 8, "length");
-	EXPECT_LOAD(HEAD SOURCES "  <tracks>\n    <track id=\"T1\" format=\"mono\">\n"
+	    TRACKS_END, ERR_SEMANTIC, 8, "length");
+	EXPECT_LOAD(HEAD SOURCES MONO_T1
 	    "      <clip id=\"C1\" source=\"S1\" position=\"0\" length=\"10\" "
-	    "source-offset=\"-1\"/>\n    </track>\n  </tracks>\n" TAIL,
-	    ERR_SEMANTIC, 8, "source-offset");
-	EXPECT_LOAD(HEAD SOURCES "  <tracks>\n    <track id=\"T1\" format=\"mono\">\n"
+	    "source-offset=\"-1\"/>\n"
+	    TRACKS_END, ERR_SEMANTIC, 8, "source-offset");
+	EXPECT_LOAD(HEAD SOURCES MONO_T1
 	    "      <clip id=\"C1\" source=\"S1\" position=\"-10\" length=\"10\"/>\n"
-	    "    </track>\n  </tracks>\n" TAIL, ERR_SEMANTIC, 8, "position");
-	EXPECT_LOAD(HEAD SOURCES "  <tracks>\n    <track id=\"T1\" format=\"mono\">\n"
+	    TRACKS_END, ERR_SEMANTIC, 8, "position");
+	EXPECT_LOAD(HEAD SOURCES MONO_T1
 	    "      <clip id=\"C1\" source=\"S1\" position=\"9223372036854775800\" "
-	    "length=\"10\"/>\n    </track>\n  </tracks>\n" TAIL,
-	    ERR_SEMANTIC, 8, "past the last frame");
-	EXPECT_LOAD(HEAD SOURCES "  <tracks>\n    <track id=\"T1\" format=\"mono\">\n"
+	    "length=\"10\"/>\n"
+	    TRACKS_END, ERR_SEMANTIC, 8, "past the last frame");
+	EXPECT_LOAD(HEAD SOURCES MONO_T1
 	    "      <clip id=\"C1\" source=\"S1\" position=\"0\" length=\"10\">\n"
 	    "        <fade-in length=\"6\"/><fade-out length=\"5\"/>\n"
-	    "      </clip>\n    </track>\n  </tracks>\n" TAIL,
-	    ERR_SEMANTIC, 8, "fades");
-	EXPECT_LOAD(HEAD SOURCES "  <tracks>\n    <track id=\"T1\" format=\"mono\">\n"
+	    "      </clip>\n"
+	    TRACKS_END, ERR_SEMANTIC, 8, "fades");
+	EXPECT_LOAD(HEAD SOURCES MONO_T1
 	    "      <clip id=\"C1\" source=\"S1\" source-channel=\"2\" position=\"0\" "
-	    "length=\"10\"/>\n    </track>\n  </tracks>\n" TAIL,
-	    ERR_SEMANTIC, 8, "source-channel");
+	    "length=\"10\"/>\n"
+	    TRACKS_END, ERR_SEMANTIC, 8, "source-channel");
 	EXPECT_LOAD(HEAD "  <markers>\n    <marker id=\"M1\" position=\"0\" "
 	    "length=\"-1\"/>\n  </markers>\n" TAIL, ERR_SEMANTIC, 6, "length");
 
 	/* channel maps */
-	EXPECT_LOAD(HEAD SOURCES "  <tracks>\n    <track id=\"T1\" format=\"stereo\">\n"
+	EXPECT_LOAD(HEAD SOURCES STEREO_T1
 	    "      <clip id=\"C1\" source=\"S1\" position=\"0\" length=\"1\">\n"
 	    "        <channel index=\"0\" source=\"S1\"/>\n"
 	    "        <channel index=\"2\" source=\"S1\"/>\n"
-	    "      </clip>\n    </track>\n  </tracks>\n" TAIL,
-	    ERR_SEMANTIC, 10, "index");
-	EXPECT_LOAD(HEAD SOURCES "  <tracks>\n    <track id=\"T1\" format=\"stereo\">\n"
+	    "      </clip>\n"
+	    TRACKS_END, ERR_SEMANTIC, 10, "index");
+	EXPECT_LOAD(HEAD SOURCES STEREO_T1
 	    "      <clip id=\"C1\" source=\"S1\" position=\"0\" length=\"1\">\n"
 	    "        <channel index=\"0\" source=\"S1\"/>\n"
-	    "      </clip>\n    </track>\n  </tracks>\n" TAIL,
-	    ERR_SEMANTIC, 8, "maps 1 channels but its track has 2");
-	EXPECT_LOAD(HEAD SOURCES "  <tracks>\n    <track id=\"T1\" format=\"stereo\">\n"
+	    "      </clip>\n"
+	    TRACKS_END, ERR_SEMANTIC, 8, "maps 1 channels but its track has 2");
+	EXPECT_LOAD(HEAD SOURCES STEREO_T1
 	    "      <clip id=\"C1\" source=\"S1\" position=\"0\" length=\"1\">\n"
 	    "        <channel index=\"1\" source=\"S1\"/>\n"
 	    "        <channel index=\"1\" source=\"S2\"/>\n"
-	    "      </clip>\n    </track>\n  </tracks>\n" TAIL,
-	    ERR_SEMANTIC, 10, "mapped twice");
-	EXPECT_LOAD(HEAD SOURCES "  <tracks>\n    <track id=\"T1\" format=\"stereo\">\n"
+	    "      </clip>\n"
+	    TRACKS_END, ERR_SEMANTIC, 10, "mapped twice");
+	EXPECT_LOAD(HEAD SOURCES STEREO_T1
 	    "      <clip id=\"C1\" source=\"S1\" position=\"0\" length=\"1\">\n"
 	    "        <channel index=\"0\" source=\"S2\" source-channel=\"1\"/>\n"
 	    "        <channel index=\"1\" source=\"S1\"/>\n"
-	    "      </clip>\n    </track>\n  </tracks>\n" TAIL,
-	    ERR_SEMANTIC, 9, "source-channel");
+	    "      </clip>\n"
+	    TRACKS_END, ERR_SEMANTIC, 9, "source-channel");
 
 	/* automation order, duplicate lanes and sends */
-	EXPECT_LOAD(HEAD "  <tracks>\n    <track id=\"T1\" format=\"mono\">\n"
+	EXPECT_LOAD(HEAD MONO_T1
 	    "      <automation param=\"volume\">\n"
 	    "        <point frame=\"10\" value=\"0\"/>\n"
 	    "        <point frame=\"10\" value=\"1\"/>\n"
-	    "      </automation>\n    </track>\n  </tracks>\n" TAIL,
-	    ERR_SEMANTIC, 9, "strictly increase");
-	EXPECT_LOAD(HEAD "  <tracks>\n    <track id=\"T1\" format=\"mono\">\n"
+	    "      </automation>\n"
+	    TRACKS_END, ERR_SEMANTIC, 9, "strictly increase");
+	EXPECT_LOAD(HEAD MONO_T1
 	    "      <automation param=\"pan\">\n"
 	    "        <point frame=\"10\" value=\"0\"/>\n"
 	    "        <point frame=\"5\" value=\"1\"/>\n"
-	    "      </automation>\n    </track>\n  </tracks>\n" TAIL,
-	    ERR_SEMANTIC, 9, "strictly increase");
-	EXPECT_LOAD(HEAD "  <tracks>\n    <track id=\"T1\" format=\"mono\">\n"
+	    "      </automation>\n"
+	    TRACKS_END, ERR_SEMANTIC, 9, "strictly increase");
+	EXPECT_LOAD(HEAD MONO_T1
 	    "      <automation param=\"pan\"/>\n"
 	    "      <automation param=\"pan\"/>\n"
-	    "    </track>\n  </tracks>\n" TAIL, ERR_SEMANTIC, 8, "second pan");
-	EXPECT_LOAD(HEAD BUSES "  <tracks>\n    <track id=\"T1\" format=\"mono\">\n"
-	    "      <send bus=\"B1\"/>\n      <send bus=\"B1\"/>\n"
-	    "    </track>\n  </tracks>\n" TAIL, ERR_SEMANTIC, 9, "two sends");
+	    TRACKS_END, ERR_SEMANTIC, 8, "second pan");
+	EXPECT_LOAD(HEAD BUSES MONO_T1
+	    "      <send bus=\"B1\"/>\n"
+	    "      <send bus=\"B1\"/>\n"
+	    TRACKS_END, ERR_SEMANTIC, 9, "two sends");
 	EXPECT_LOAD(HEAD "  <next-ids track=\"0\"/>\n" TAIL, ERR_SEMANTIC, 5, "track");
 }
 
@@ -598,17 +608,6 @@ test_deep_nesting(void)
 }
 
 static void
-write_file(const char *path, const void *data, size_t size)
-{
-	FILE *f = fopen(path, "wb");
-
-	if (f != NULL) {
-		fwrite(data, 1, size, f);
-		fclose(f);
-	}
-}
-
-static void
 test_files(void)
 {
 	const char *path = test_path("small.dubstage");
@@ -623,12 +622,12 @@ test_files(void)
 	CHECK_INT_EQ(session_xml_load("/dev/zero", &s, &d), ERR_IO);
 	CHECK_INT_EQ(session_xml_validate_schema("/dev/zero", &d), ERR_IO);
 
-	write_file(path, "", 0);
+	test_write_file(path, "", 0);
 	CHECK_INT_EQ(session_xml_load(path, &s, &d), ERR_PARSE);
 	CHECK_STR_EQ(d.file, path);
 	CHECK(strstr(d.message, "empty") != NULL);
 
-	write_file(path, HEAD "  <bogus/>\n" TAIL, sizeof(HEAD "  <bogus/>\n" TAIL) - 1);
+	test_write_file(path, HEAD "  <bogus/>\n" TAIL, sizeof(HEAD "  <bogus/>\n" TAIL) - 1);
 	CHECK_INT_EQ(session_xml_load(path, &s, &d), ERR_SCHEMA);
 	CHECK_STR_EQ(d.file, path);
 	CHECK_INT_EQ(d.line, 5);
@@ -636,7 +635,7 @@ test_files(void)
 	CHECK_STR_EQ(d.file, path);
 	CHECK_INT_EQ(d.line, 5);
 
-	write_file(path, valid_doc, sizeof valid_doc - 1);
+	test_write_file(path, valid_doc, sizeof valid_doc - 1);
 	CHECK_INT_EQ(session_xml_load(path, &s, &d), 0);
 	CHECK(s != NULL && s->path != NULL && strcmp(s->path, path) == 0);
 	session_destroy(s);
@@ -663,9 +662,7 @@ test_huge_files(void)
 		REQUIRE(f != NULL);
 		for (int mb = 0; mb < 100; mb++) {
 			for (size_t i = 0; i < sizeof chunk; i += 8) {
-				x ^= x << 13;
-				x ^= x >> 7;
-				x ^= x << 17;
+				test_xorshift64(&x);
 				memcpy(chunk + i, &x, 8);
 			}
 			if (mb == 0 && pass == 0)
@@ -724,18 +721,12 @@ test_mutations(void)
 		int edits;
 
 		memcpy(doc, valid_doc, base);
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		edits = 1 + (int)(x % 4);
+		edits = 1 + (int)(test_xorshift64(&x) % 4);
 		for (int e = 0; e < edits; e++) {
 			size_t pos;
 			static const char interesting[] = "<>&\"'/=-09aT;#\x80\xC3 \n";
 
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
-			pos = (size_t)(x >> 8) % len;
+			pos = (size_t)(test_xorshift64(&x) >> 8) % len;
 			switch (x % 3) {
 			case 0:
 				doc[pos] = interesting[(x >> 40) % (sizeof interesting - 1)];
@@ -795,10 +786,6 @@ test_null_diag(void)
 int
 main(void)
 {
-	const char *t = getenv("TEST_TMPDIR");
-
-	if (t != NULL && *t != '\0')
-		test_mkdir_p(t);
 	test_valid_doc_loads();
 	test_truncated();
 	test_versions();

@@ -13,7 +13,6 @@
 #include "session/session.h"
 #include "session/session_xml.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <sys/stat.h>
@@ -22,68 +21,6 @@
 #include <unistd.h>
 
 /* ---- helpers ------------------------------------------------------------ */
-
-
-/* out = a + b (empty on overflow). */
-static void
-join(char *out, size_t size, const char *a, const char *b)
-{
-	if ((size_t)snprintf(out, size, "%s%s", a, b) >= size)
-		out[0] = '\0';
-}
-
-static char *
-read_all(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	if (buf != NULL) {
-		buf[n] = '\0';
-		*size = (size_t)n;
-	}
-	return buf;
-}
-
-static void
-write_all(const char *path, const char *data, size_t size)
-{
-	FILE *f = fopen(path, "wb");
-
-	if (f == NULL)
-		return;
-	fwrite(data, 1, size, f);
-	fclose(f);
-}
-
-/* Files in dir whose name contains part. */
-static int
-count_files_with(const char *dir, const char *part)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	if (d == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL)
-		if (strstr(e->d_name, part) != NULL)
-			n++;
-	closedir(d);
-	return n;
-}
 
 static struct id
 mkid(enum id_kind kind, uint32_t num)
@@ -721,14 +658,14 @@ test_save_files(void)
 
 	REQUIRE(s != NULL);
 	test_mkdir_p(dir);
-	join(path, sizeof path, dir, "/rich.dubstage");
-	join(bak, sizeof bak, path, ".bak");
-	join(mediadir, sizeof mediadir, dir, "/media");
-	join(media, sizeof media, dir, "/media/dia1.wav");
+	test_join(path, sizeof path, dir, "/rich.dubstage");
+	test_join(bak, sizeof bak, path, ".bak");
+	test_join(mediadir, sizeof mediadir, dir, "/media");
+	test_join(media, sizeof media, dir, "/media/dia1.wav");
 	unlink(path);
 	unlink(bak);
 	test_mkdir_p(mediadir);
-	write_all(media, "RIFF", 4);
+	test_write_file(media, "RIFF", 4);
 
 	rc = session_xml_save(s, path, &d);
 	if (rc != 0)
@@ -737,7 +674,7 @@ test_save_files(void)
 	CHECK(s->path != NULL && strcmp(s->path, path) == 0);
 	CHECK(access(bak, F_OK) != 0);      /* nothing to back up the first time */
 	CHECK_INT_EQ(session_xml_validate_schema(path, &d), 0);
-	first = read_all(path, &n1);
+	first = test_read_file(path, &n1);
 	REQUIRE(first != NULL);
 
 	rc = session_xml_load(path, &l, &d);
@@ -759,19 +696,19 @@ test_save_files(void)
 	/* Second save: identical bytes, the first file kept as .bak. */
 	l->tracks[0].strip.gain_db = -7;
 	CHECK_INT_EQ(session_xml_save(l, path, &d), 0);
-	second = read_all(path, &n2);
-	bakdata = read_all(bak, &nb);
+	second = test_read_file(path, &n2);
+	bakdata = test_read_file(bak, &nb);
 	CHECK(bakdata != NULL && nb == n1 && memcmp(bakdata, first, n1) == 0);
 	CHECK(second != NULL && strstr(second, "gain-db=\"-7\"") != NULL);
 	CHECK_INT_EQ(session_xml_validate_schema(path, &d), 0);
-	CHECK_INT_EQ(count_files_with(dir, ".tmp-"), 0);
+	CHECK_INT_EQ(test_count_files(dir, ".tmp-"), 0);
 	free(second);
 	second = NULL;
 
 	/* Unchanged session saves the same bytes again. */
 	l->tracks[0].strip.gain_db = s->tracks[0].strip.gain_db;
 	CHECK_INT_EQ(session_xml_save(l, path, &d), 0);
-	second = read_all(path, &n2);
+	second = test_read_file(path, &n2);
 	CHECK(second != NULL && n2 == n1 && memcmp(second, first, n1) == 0);
 
 	free(first);
@@ -785,7 +722,7 @@ test_save_files(void)
  * the old file as it was. Root ignores permissions, so as root the save is
  * tried by a child that has dropped to nobody. */
 static int
-save_expect_io(const char *path)
+save_expect_io(const void *path)
 {
 	struct session *s = build_rich();
 	struct diag d;
@@ -809,39 +746,25 @@ test_read_only_folder(void)
 	char *before = NULL, *after = NULL;
 	size_t nb = 0, na = 0;
 	struct diag d;
-	int status = -1;
 
 	REQUIRE(s != NULL);
 	test_mkdir_p(dir);
 	chmod(dir, 0755);
-	join(path, sizeof path, dir, "/ro.dubstage");
-	join(bak, sizeof bak, path, ".bak");
+	test_join(path, sizeof path, dir, "/ro.dubstage");
+	test_join(bak, sizeof bak, path, ".bak");
 	unlink(path);
 	unlink(bak);
 	CHECK_INT_EQ(session_xml_save(s, path, &d), 0);
-	before = read_all(path, &nb);
+	before = test_read_file(path, &nb);
 	REQUIRE(before != NULL);
 	CHECK_INT_EQ(chmod(dir, 0555), 0);
-	if (geteuid() == 0) {
-		/* nobody's own folder, so only the mode stands in the way */
-		CHECK_INT_EQ(chown(dir, 65534, 65534), 0);
-		pid_t pid = fork();
-
-		if (pid == 0) {
-			if (setgid(65534) != 0 || setuid(65534) != 0)
-				_exit(2);
-			_exit(save_expect_io(path));
-		}
-		CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
-		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	} else {
+	if (!test_as_nobody(dir, save_expect_io, path))
 		CHECK_INT_EQ(save_expect_io(path), 0);
-	}
 	chmod(dir, 0755);
-	after = read_all(path, &na);
+	after = test_read_file(path, &na);
 	CHECK(after != NULL && na == nb && memcmp(before, after, nb) == 0);
-	CHECK_INT_EQ(count_files_with(dir, ".tmp-"), 0);
-	CHECK_INT_EQ(count_files_with(dir, ".bak"), 0);
+	CHECK_INT_EQ(test_count_files(dir, ".tmp-"), 0);
+	CHECK_INT_EQ(test_count_files(dir, ".bak"), 0);
 	free(before);
 	free(after);
 	session_destroy(s);
@@ -862,22 +785,22 @@ test_failure_after_temp(void)
 
 	REQUIRE(s != NULL);
 	test_mkdir_p(dir);
-	join(path, sizeof path, dir, "/x.dubstage");
-	join(bak, sizeof bak, path, ".bak");
-	join(inner, sizeof inner, bak, "/keep");
+	test_join(path, sizeof path, dir, "/x.dubstage");
+	test_join(bak, sizeof bak, path, ".bak");
+	test_join(inner, sizeof inner, bak, "/keep");
 	unlink(path);
 	CHECK_INT_EQ(session_xml_save(s, path, &d), 0);
-	before = read_all(path, &nb);
+	before = test_read_file(path, &nb);
 	test_mkdir_p(bak);
-	write_all(inner, "x", 1);
+	test_write_file(inner, "x", 1);
 	s->master.gain_db = 2;
 	CHECK_INT_EQ(session_xml_save(s, path, &d), ERR_IO);
 	CHECK(strstr(d.file, "x.dubstage") != NULL);
 	CHECK(strstr(d.message, ".bak") != NULL);
-	after = read_all(path, &na);
+	after = test_read_file(path, &na);
 	CHECK(before != NULL && after != NULL && na == nb &&
 	    memcmp(before, after, nb) == 0);
-	CHECK_INT_EQ(count_files_with(dir, ".tmp-"), 0);
+	CHECK_INT_EQ(test_count_files(dir, ".tmp-"), 0);
 	unlink(inner);
 	rmdir(bak);
 	/* A missing folder is an I/O error too. */
@@ -935,10 +858,6 @@ test_writer_refuses(void)
 int
 main(void)
 {
-	const char *t = getenv("TEST_TMPDIR");
-
-	if (t != NULL && *t != '\0')
-		test_mkdir_p(t);
 	test_memory_round_trip();
 	test_exact_layout();
 	test_defaults();
