@@ -13,6 +13,8 @@ static const struct cli_command *const commands[] = {
 	&cmd_info,
 	&cmd_validate,
 	&cmd_bounce,
+	&cmd_measure,
+	&cmd_qc,
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

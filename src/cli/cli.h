@@ -58,5 +58,7 @@ extern const struct cli_command cmd_new;
 extern const struct cli_command cmd_info;
 extern const struct cli_command cmd_validate;
 extern const struct cli_command cmd_bounce;
+extern const struct cli_command cmd_measure;
+extern const struct cli_command cmd_qc;
 
 #endif
