@@ -12,6 +12,7 @@
 #include <ebur128.h>
 #include <math.h>
 #include <sndfile.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,6 +120,34 @@ out:
 	return rc;
 }
 
+/*
+ * A WAV/AIFF whose header announces more audio than the file holds was cut
+ * short (an interrupted copy or transfer). libsndfile reads what is there
+ * and notes it in its log ("data : N (should be M)"); a QC measurement of a
+ * partial file would be misleading, so it is refused.
+ */
+static int
+check_truncated(SNDFILE *f, const char *path, struct diag *d)
+{
+	char log[8192], *line;
+	long long said, is;
+
+	if (sf_command(f, SFC_GET_LOG_INFO, log, sizeof log) <= 0)
+		return 0;
+	for (line = log; line != NULL && *line != '\0'; ) {
+		char *next = strchr(line, '\n');
+
+		if ((strncmp(line, "data", 4) == 0 || strncmp(line, "SSND", 4) == 0) &&
+		    sscanf(line + 4, " : %lld (should be %lld)", &said, &is) == 2 &&
+		    is < said)
+			return diag_set(d, ERR_INVALID, path, 0, "truncated: the "
+			    "header announces %lld bytes of audio, the file holds "
+			    "%lld", said, is);
+		line = next != NULL ? next + 1 : NULL;
+	}
+	return 0;
+}
+
 int
 qc_measure_file(const char *path, const struct qc_measure_options *o,
     struct qc_file_result *r, struct diag *d)
@@ -137,6 +166,10 @@ qc_measure_file(const char *path, const struct qc_measure_options *o,
 	if (f == NULL)
 		return diag_set(d, ERR_IO, path, 0, "not readable as audio: %s",
 		    sf_strerror(NULL));
+	if ((rc = check_truncated(f, path, d)) != 0) {
+		sf_close(f);
+		return rc;
+	}
 	if (info.frames <= 0) {
 		sf_close(f);
 		return diag_set(d, ERR_INVALID, path, 0, "no audio in the file "
