@@ -42,6 +42,9 @@ work(void *arg)
 	while ((i = atomic_fetch_add(&p->next, 1)) < p->n) {
 		struct qc_measure_options o = *p->o;
 
+		/* one file: both cores for its meter; several: a core each */
+		if (p->n > 1)
+			o.threads = 1;
 		o.progress = on_progress;
 		o.progress_ctx = w;
 		p->files[i].rc = qc_measure_file(p->files[i].path, &o,

@@ -8,9 +8,13 @@
  */
 #include "qc/measure.h"
 #include "qc/layout.h"
+#include "dsp/loudness.h"
+#include "dsp/speech.h"
 
 #include <ebur128.h>
 #include <math.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <sndfile.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +28,8 @@ qc_measure_options_default(struct qc_measure_options *o)
 	memset(o, 0, sizeof *o);
 	o->meter = QC_METER_DUBSTAGE;
 	o->speech = true;
+	o->true_peak_accurate = true;
+	o->threads = 2;
 }
 
 static double
@@ -148,6 +154,210 @@ check_truncated(SNDFILE *f, const char *path, struct diag *d)
 	return 0;
 }
 
+/* ---- our meter ------------------------------------------------------------ */
+
+#define OURS_BLOCK_S 1.0     /* seconds read per block (plots: 100 ms) */
+
+/* A second thread for the meter's second part: it runs part 1 on the block
+ * the main thread announces, while the main thread runs part 0. */
+struct helper {
+	pthread_t thread;
+	sem_t go, done;
+	struct loudness *m;
+	const float *const *ch;
+	int frames;
+	bool quit;
+};
+
+static void *
+helper_main(void *arg)
+{
+	struct helper *h = arg;
+
+	for (;;) {
+		sem_wait(&h->go);
+		if (h->quit)
+			return NULL;
+		for (int done = 0; done < h->frames; )
+			done += loudness_process_part(h->m, 1, (const float *const *)
+			    h->ch, h->frames - done);
+		sem_post(&h->done);
+	}
+}
+
+/* The signal the speech detector listens to: the centre channel when
+ * there is one, else the sum of the fronts (a centred voice gains 6 dB
+ * over a wide bed), else the only channel. */
+static void
+speech_signal(const struct qc_layout *lay, float *const *ch, int frames,
+    float *out)
+{
+	int c_at = -1, l_at = -1, r_at = -1;
+
+	for (int c = 0; c < lay->channels; c++) {
+		if (lay->speaker[c] == SPK_C)
+			c_at = c;
+		else if (lay->speaker[c] == SPK_L)
+			l_at = c;
+		else if (lay->speaker[c] == SPK_R)
+			r_at = c;
+	}
+	if (c_at >= 0)
+		memcpy(out, ch[c_at], (size_t)frames * sizeof *out);
+	else if (l_at >= 0 && r_at >= 0)
+		for (int i = 0; i < frames; i++)
+			out[i] = ch[l_at][i] + ch[r_at][i];
+	else
+		memcpy(out, ch[0], (size_t)frames * sizeof *out);
+}
+
+static void
+feed_speech_flags(struct speech *sp, struct loudness *m)
+{
+	struct speech_step step;
+
+	while (speech_pop(sp, &step) == 1)
+		loudness_set_speech_hop(m, step.step, step.active);
+}
+
+static int
+measure_ours(SNDFILE *f, const SF_INFO *info, const struct qc_layout *lay,
+    const struct qc_measure_options *o, struct qc_file_result *r,
+    struct diag *d)
+{
+	struct loudness_config cfg;
+	struct loudness *m = NULL;
+	struct loudness_result res;
+	struct speech *sp = NULL;
+	struct helper h = { 0 };
+	bool helper_on = false;
+	int nch = info->channels, block, rc = 0;
+	float *inter = NULL, *planes[QC_MAX_CHANNELS] = { NULL }, *mono = NULL;
+	int64_t done = 0;
+	sf_count_t n;
+
+	block = o->series != NULL ? info->samplerate / 10 :
+	    (int)(OURS_BLOCK_S * info->samplerate);
+	loudness_config_init(&cfg, info->samplerate, nch, LOUDNESS_LAYOUT_CUSTOM);
+	for (int c = 0; c < nch; c++)
+		cfg.weights[c] = lay->weight[c];
+	cfg.true_peak = o->true_peak_accurate ? LOUDNESS_TP_ACCURATE :
+	    LOUDNESS_TP_ANNEX2;
+	cfg.parts = o->threads >= 2 ? 2 : 1;
+	if (o->speech) {
+		if (speech_create(&sp, info->samplerate) != 0) {
+			rc = diag_set(d, ERR_NOMEM, NULL, 0, "out of memory");
+			goto out;
+		}
+		/* decisions come late: the detector's latency plus one block */
+		cfg.speech_delay_hops = speech_get_latency_steps(sp) +
+		    (int)((int64_t)block * 10 / info->samplerate) + 2;
+		if (cfg.speech_delay_hops > LOUDNESS_MAX_SPEECH_DELAY_HOPS)
+			cfg.speech_delay_hops = LOUDNESS_MAX_SPEECH_DELAY_HOPS;
+	}
+	if (loudness_create(&cfg, &m) != 0) {
+		rc = diag_set(d, ERR_NOMEM, NULL, 0, "cannot set up the meter");
+		goto out;
+	}
+	inter = malloc((size_t)block * (size_t)nch * sizeof *inter);
+	mono = malloc((size_t)block * sizeof *mono);
+	for (int c = 0; c < nch; c++)
+		planes[c] = malloc((size_t)block * sizeof *planes[c]);
+	if (inter == NULL || mono == NULL || planes[nch - 1] == NULL) {
+		rc = diag_set(d, ERR_NOMEM, NULL, 0, "out of memory");
+		goto out;
+	}
+	if (loudness_parts(m) == 2) {
+		h.m = m;
+		h.ch = (const float *const *)planes;
+		sem_init(&h.go, 0, 0);
+		sem_init(&h.done, 0, 0);
+		helper_on = pthread_create(&h.thread, NULL, helper_main, &h) == 0;
+		if (!helper_on) {
+			sem_destroy(&h.go);
+			sem_destroy(&h.done);
+		}
+	}
+	while ((n = sf_readf_float(f, inter, block)) > 0) {
+		int frames = (int)n;
+
+		for (int c = 0; c < nch; c++) {
+			float *restrict dst = planes[c];
+
+			for (int i = 0; i < frames; i++)
+				dst[i] = inter[(size_t)i * (size_t)nch + (size_t)c];
+		}
+		if (loudness_parts(m) == 1) {
+			loudness_process(m, (const float *const *)planes, frames);
+		} else {
+			if (helper_on) {
+				h.frames = frames;
+				sem_post(&h.go);
+			} else {
+				for (int k = 0; k < frames; )
+					k += loudness_process_part(m, 1,
+					    (const float *const *)planes, frames - k);
+			}
+			for (int k = 0; k < frames; )
+				k += loudness_process_part(m, 0,
+				    (const float *const *)planes, frames - k);
+			if (helper_on)
+				sem_wait(&h.done);
+			loudness_commit(m);
+		}
+		if (sp != NULL) {
+			speech_signal(lay, planes, frames, mono);
+			speech_process(sp, mono, frames);
+			feed_speech_flags(sp, m);
+		}
+		if (o->series != NULL) {
+			double mom, st;
+
+			loudness_get_live(m, &mom, &st);
+			loudness_get(m, &res);
+			qc_series_add(o->series, (float)mom, (float)st,
+			    (float)res.integrated_lufs, (float)res.true_peak_dbtp);
+		}
+		done += n;
+		if (o->progress != NULL)
+			o->progress(o->progress_ctx, done, info->frames);
+	}
+	if (sp != NULL) {
+		speech_finish(sp);
+		feed_speech_flags(sp, m);
+	}
+	loudness_get(m, &res);
+	r->m.integrated_lufs = res.integrated_lufs;
+	r->m.lra_lu = res.lra_lu;
+	r->lra_low_lufs = res.lra_low_lufs;
+	r->lra_high_lufs = res.lra_high_lufs;
+	r->m.momentary_max_lufs = res.momentary_max_lufs;
+	r->m.short_term_max_lufs = res.short_term_max_lufs;
+	r->m.true_peak_dbtp = res.true_peak_dbtp;
+	r->sample_peak_dbfs = res.sample_peak_dbfs;
+	r->m.speech_gated_lufs = sp != NULL ? res.speech_gated_lufs : NAN;
+	r->m.speech_percent = sp != NULL ? res.speech_percent : NAN;
+	for (int c = 0; c < nch; c++) {
+		r->true_peak_ch_dbtp[c] = res.true_peak_ch_dbtp[c];
+		r->sample_peak_ch_dbfs[c] = res.sample_peak_ch_dbfs[c];
+	}
+out:
+	if (helper_on) {
+		h.quit = true;
+		sem_post(&h.go);
+		pthread_join(h.thread, NULL);
+		sem_destroy(&h.go);
+		sem_destroy(&h.done);
+	}
+	for (int c = 0; c < nch; c++)
+		free(planes[c]);
+	free(inter);
+	free(mono);
+	loudness_destroy(m);
+	speech_destroy(sp);
+	return rc;
+}
+
 int
 qc_measure_file(const char *path, const struct qc_measure_options *o,
     struct qc_file_result *r, struct diag *d)
@@ -190,8 +400,7 @@ qc_measure_file(const char *path, const struct qc_measure_options *o,
 	if (o->meter == QC_METER_LIBEBUR128)
 		rc = measure_ebur128(f, &info, &lay, o, r, d);
 	else
-		rc = diag_set(d, ERR_INVALID, path, 0, "our meter is not built "
-		    "into this version yet: use --meter libebur128");
+		rc = measure_ours(f, &info, &lay, o, r, d);
 	sf_close(f);
 	if (rc != 0 && d->file[0] == '\0')
 		snprintf(d->file, sizeof d->file, "%s", path);

@@ -29,6 +29,8 @@ struct qc_measure_options {
 	const char *layout;       /* NULL: from the channel mask; else "stereo",
 	                             "5.1", "7.1", "7.1.2", "mono" */
 	bool speech;              /* run the speech detector (dialogue gating) */
+	bool true_peak_accurate;  /* the accurate true peak (else BS.1770 Annex 2) */
+	int threads;              /* 1 or 2: threads for one file's meter */
 	struct qc_series *series; /* NULL, or filled every 100 ms for a plot */
 	/* progress (frames done of total), may be NULL */
 	void (*progress)(void *ctx, int64_t done, int64_t total);
