@@ -33,6 +33,24 @@
 #include <math.h>
 #include <string.h>
 
+#include "dsp/truepeak.h" /* truepeak_no_avx2: one switch for every kernel */
+
+/*
+ * On x86 with GCC or Clang the detector is compiled twice, for the build's
+ * baseline (SSE2) and for AVX2 (without FMA, so no multiply-add is ever
+ * fused and every output sums the same terms in the same order: both give
+ * the same bits, which the test checks), and init picks one for the CPU,
+ * as dsp/truepeak.c does.
+ */
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+#define LIM_X86 1
+#define LIM_AVX2 __attribute__((target("avx2")))
+#define LIM_INLINE static inline __attribute__((always_inline))
+#else
+#define LIM_X86 0
+#define LIM_INLINE static inline
+#endif
+
 #define HB1 LIMITER_HB1_TAPS
 #define HB2 LIMITER_HB2_TAPS
 #define HB3 LIMITER_HB3_TAPS
@@ -42,6 +60,8 @@
 #define HIST LIMITER_HISTORY_FRAMES
 #define ZH LIMITER_ZHIST
 #define UH LIMITER_UHIST
+#define ANNEX2_TAPS 12
+#define ANNEX2_AHEAD 6 /* frames past the interval its values need */
 
 #if 2 * HB2 + HB3 != 16 || HB1 + (2 * HB2 + HB3) / 4 != DETECT
 #error "detector geometry: 2 HB2 + HB3 must be 16 and DETECT = HB1 + 4"
@@ -57,6 +77,32 @@
 /* A release this close to 0 (log2 units; 6e-6 dB) is complete: the gain
  * returns to exactly 1 instead of creeping through float's last bits. */
 #define RELEASE_SNAP_LOG2 (-1e-6f)
+
+/*
+ * The interpolator of ITU-R BS.1770-5 Annex 2 (Table 1; the same in -4):
+ * phase p, tap k multiplies x[n-k] and gives the waveform at
+ * n - 5.875 + p/4 (its 48-tap prototype is centred on 23.5), i.e. the odd
+ * 8x points of frame n - 6. Meters built on it (the loudness meter's
+ * default, most QC tools) read some content higher than an exact
+ * reconstruction does: its short filter lets images of content near fs/2
+ * through, up to +0.6 dB on hard-limited full-band noise. The detector
+ * therefore takes its values too. Every value is a multiple of 2^-13,
+ * exact in float.
+ */
+static const float annex2[4][ANNEX2_TAPS] = {
+	{ 0.0017089843750f, 0.0109863281250f, -0.0196533203125f, 0.0332031250000f,
+	  -0.0594482421875f, 0.1373291015625f, 0.9721679687500f, -0.1022949218750f,
+	  0.0476074218750f, -0.0266113281250f, 0.0148925781250f, -0.0083007812500f },
+	{ -0.0291748046875f, 0.0292968750000f, -0.0517578125000f, 0.0891113281250f,
+	  -0.1665039062500f, 0.4650878906250f, 0.7797851562500f, -0.2003173828125f,
+	  0.1015625000000f, -0.0582275390625f, 0.0330810546875f, -0.0189208984375f },
+	{ -0.0189208984375f, 0.0330810546875f, -0.0582275390625f, 0.1015625000000f,
+	  -0.2003173828125f, 0.7797851562500f, 0.4650878906250f, -0.1665039062500f,
+	  0.0891113281250f, -0.0517578125000f, 0.0292968750000f, -0.0291748046875f },
+	{ -0.0083007812500f, 0.0148925781250f, -0.0266113281250f, 0.0476074218750f,
+	  -0.1022949218750f, 0.9721679687500f, 0.1373291015625f, -0.0594482421875f,
+	  0.0332031250000f, -0.0196533203125f, 0.0109863281250f, 0.0017089843750f },
+};
 
 /* Kaiser beta of each half-band stage (see the design note in
  * limiter_init). */
@@ -251,6 +297,9 @@ limiter_init(struct limiter *l, int channels, const struct limiter_coefs *c)
 	memset(l, 0, sizeof *l);
 	l->co = *c;
 	l->channels = channels;
+#if LIM_X86
+	l->avx2 = __builtin_cpu_supports("avx2") && !truepeak_no_avx2();
+#endif
 	/*
 	 * Stage 1 carries the whole burden of separating the signal from its
 	 * image near fs/2, so it is long; stages 2 and 3 see content only up
@@ -297,7 +346,7 @@ limiter_latency_frames(const struct limiter *l)
  * terms in the same order whatever n, so results do not depend on how the
  * stream was chunked.
  */
-static inline void
+LIM_INLINE void
 half_band(const float *restrict s, float *restrict out, const float *restrict w,
     const int taps, int n)
 {
@@ -330,7 +379,7 @@ half_band(const float *restrict s, float *restrict out, const float *restrict w,
 }
 
 /* dst[2i] = even[i], dst[2i+1] = odd[i], i in [0, n). */
-static void
+LIM_INLINE void
 interleave(float *restrict dst, const float *restrict even, const float *restrict odd, int n)
 {
 	for (int i = 0; i < n; i++) {
@@ -345,8 +394,8 @@ interleave(float *restrict dst, const float *restrict even, const float *restric
  * into l->peak; otherwise only the stage outputs that the next chunk
  * needs as history. Either way the histories move on by c frames.
  */
-static void
-detect_channel(struct limiter *l, int k, int c, bool full)
+LIM_INLINE void
+detect_channel_body(struct limiter *l, int k, int c, bool full)
 {
 	const float *x0 = l->x[k] + l->pos - HB1; /* x0[t] = x[n - HB1 + t] */
 	float *z = l->scratch_z, *u = l->scratch_u;
@@ -380,6 +429,54 @@ detect_channel(struct limiter *l, int k, int c, bool full)
 
 		l->peak[t] = m > l->peak[t] ? m : l->peak[t];
 	}
+
+	/* The Annex 2 points of the same frames (q reused, one phase at a
+	 * time): xa[t] = x[m + 6] for frame m = n - DETECT + t. */
+	for (int p = 0; p < 4; p++) {
+		const float *xa = l->x[k] + l->pos - DETECT + ANNEX2_AHEAD;
+
+		for (int t = 0; t < c; t++)
+			q[t] = 0.0f;
+		for (int j = 0; j < ANNEX2_TAPS; j += 4) {
+			const float h0 = annex2[p][j], h1 = annex2[p][j + 1];
+			const float h2 = annex2[p][j + 2], h3 = annex2[p][j + 3];
+
+			for (int t = 0; t < c; t++)
+				q[t] += (h0 * xa[t - j] + h1 * xa[t - j - 1]) +
+				    (h2 * xa[t - j - 2] + h3 * xa[t - j - 3]);
+		}
+		for (int t = 0; t < c; t++) {
+			const float a = fabsf(q[t]);
+
+			l->peak[t] = a > l->peak[t] ? a : l->peak[t];
+		}
+	}
+}
+
+static void
+detect_channel_generic(struct limiter *l, int k, int c, bool full)
+{
+	detect_channel_body(l, k, c, full);
+}
+
+#if LIM_X86
+LIM_AVX2 static void
+detect_channel_avx2(struct limiter *l, int k, int c, bool full)
+{
+	detect_channel_body(l, k, c, full);
+}
+#endif
+
+static void
+detect_channel(struct limiter *l, int k, int c, bool full)
+{
+#if LIM_X86
+	if (l->avx2) {
+		detect_channel_avx2(l, k, c, full);
+		return;
+	}
+#endif
+	detect_channel_generic(l, k, c, full);
 }
 
 /* Lanes of the running maxima below: a max reduction written as MAX_LANES

@@ -68,6 +68,11 @@
  * output frame), gr_peak_db (deepest in that call), gr_max_db and
  * limited_frames (since reset); reductions are <= 0 dB, gain_db excluded.
  *
+ * SIMD. On x86 (GCC/Clang) the detector also exists compiled for AVX2,
+ * chosen at init when the CPU has it and DUBSTAGE_DSP_NO_AVX2 is not set
+ * (see truepeak_no_avx2); it does the same IEEE operations in the same
+ * order (no FMA), so the output is bit-identical.
+ *
  * Threads and ownership: limiter_design on the control thread (libm);
  * limiter_init on the control thread before the state is used (it designs
  * the detector filters with libm); limiter_set_coefs, limiter_process,
@@ -141,6 +146,7 @@ struct limiter {
 	float hb2[LIMITER_HB2_TAPS];
 	float hb3[LIMITER_HB3_TAPS];
 	float skip_bound;             /* detector output <= skip_bound * max |input| over its span */
+	bool avx2;                    /* run the AVX2 copy of the detector (same bits) */
 	/* Private to limiter.c: stream state. */
 	int64_t frames_in;            /* frames processed since reset */
 	int pos;                      /* where frames_in lands in x[][] */

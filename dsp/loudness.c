@@ -1,13 +1,19 @@
 /*
  * loudness.c - the meter of loudness.h.
  *
- * Work is split in two. A part (struct part) owns some channels: it
- * checks and peak-measures them, feeds their true-peak states, K-weights
- * the weighted ones 4 or 8 at a time (struct kgroup: one lane per channel,
- * loops GCC vectorises across lanes) and leaves each channel's sum of
- * squares per 10 ms step in its ring. The commit (struct loudness) reads
- * the rings in step order, sums channels in channel order, and does the
- * windows, the blocks, the histograms and the speech bookkeeping.
+ * Work is split in two. A part (struct part) reads some channels: it
+ * checks them for invalid samples, peak-measures those assigned to it
+ * (sample peak, true-peak state), K-weights the groups assigned to it 4 or
+ * 8 channels at a time (struct kgroup: one vector lane per channel) and
+ * leaves each channel's sum of squares per 10 ms step in its ring
+ * (assign_work() decides who does what). The commit (struct loudness)
+ * reads the rings in step order, sums channels in channel order, and does
+ * the windows, the blocks, the histograms and the speech bookkeeping.
+ *
+ * Vectors. The lanes are GCC/Clang vector extensions, element-wise IEEE
+ * arithmetic in the order written, so a lane computes exactly what the
+ * scalar expression would, wherever the channel sits; on x86 an AVX2 copy
+ * of the loops (no FMA) runs 8 lanes in one register, the baseline 4.
  *
  * K-weighting in float. The shelf runs as a direct form I biquad (its
  * poles are far enough from z = 1 at every rate). The high-pass is where

@@ -16,17 +16,20 @@
  *                 returns the printed coefficients). Run in float, in a
  *                 form whose coefficients stay exact near z = 1 (see
  *                 loudness.c), 4 or 8 channels at once.
- *   weights       G_i per channel, BS.1770-5 Annex 1 Table 4 (position
- *                 dependent): 1.41 (+1.5 dB) for a loudspeaker at ear height
- *                 60..120 degrees off centre, 0 for LFE, 1.0 for the rest
- *                 (front, centre, rear 135..150 degrees, every height). So:
+ *   weights       G_i per channel, BS.1770's position-dependent weights
+ *                 (Annex 1, since BS.1770-4): 1.41 (+1.5 dB) for a
+ *                 loudspeaker at ear height (elevation < 30 degrees) 60..120
+ *                 degrees off centre, 0 for LFE, 1.0 for every other one
+ *                 (front, centre, rear 135..150 degrees, all heights). So:
  *                 mono C; stereo L R; 5.1 L R C LFE Ls Rs = 1 1 1 0 1.41
  *                 1.41; 7.1 L R C LFE Lss Rss Lrs Rrs = 1 1 1 0 1.41 1.41
  *                 1 1; 7.1.2 = 7.1 + Ltm Rtm 1 1. Or any explicit array.
  *   steps         the stream is cut into 10 ms steps at absolute positions
- *                 (step k starts at frame floor(k * rate / 100)); each
- *                 channel's sum of squares per step is kept, weighted and
- *                 summed over channels in channel order.
+ *                 (step k starts at frame floor(k * rate / 100): all
+ *                 equal at rates that are multiples of 100 Hz, 220 or 221
+ *                 frames at 22.05 kHz); each channel's sum of squares per
+ *                 step is kept, weighted and summed over channels in
+ *                 channel order. Windows divide by their exact frame count.
  *   momentary M   mean square over the last 40 steps (400 ms), short-term
  *                 S over the last 300 (3 s), both updated every step (so
  *                 max M and max S are taken every 10 ms: Tech 3341 cases
@@ -37,12 +40,13 @@
  *                 400 ms gating block of BS.1770 (75 % overlap), whose
  *                 loudness is M at that step. Partial blocks at the end of
  *                 the stream are not blocks.
- *   integrated I  BS.1770: blocks at or above -70 LUFS (absolute gate),
- *                 then those at or above (their mean loudness - 10 LU)
+ *   integrated I  BS.1770: blocks above -70 LUFS (absolute gate), then
+ *                 those above (the loudness of their mean energy - 10 LU)
  *                 (relative gate); I is the loudness of the mean energy
  *                 of what passes.
  *   LRA           Tech 3342: S every 100 ms (10 Hz) once 3 s exist,
  *                 absolute gate -70 LUFS, relative gate (mean - 20 LU),
+ *                 both "above" as for I,
  *                 LRA = P95 - P10 of what passes, percentiles by nearest
  *                 rank: the value of rank round((n-1) * p) in ascending
  *                 order (0-based), as libebur128.
@@ -55,12 +59,20 @@
  *                 the exact mean energy of the bins above the relative
  *                 gate, so I equals the exact computation except for blocks
  *                 within one bin (0.005 LU) of the relative gate, whose bin
- *                 is included when its mean energy is at or above the
- *                 gate. LRA's percentiles are bin centres: within 0.0025
+ *                 is included when its blocks' mean energy is above the
+ *                 gate (the LRA's: when its centre is). LRA's percentiles are bin centres: within 0.0025
  *                 LU of the exact values (0.005 LU on the range).
- *   speech        loudness_set_speech() marks 100 ms hops as speech or
- *                 not; a 400 ms block is speech when at least 2 of its 4
- *                 hops are. Speech blocks also go into a second histogram;
+ *   speech        hop n is frames [floor(n * rate / 10), floor((n + 1) *
+ *                 rate / 10)), the 100 ms hop of the blocks (and the step
+ *                 of dsp/speech.h). loudness_set_speech() marks the hops
+ *                 that start from then on as speech or not (live);
+ *                 loudness_set_speech_hop() marks one hop after the fact,
+ *                 within cfg.speech_delay_hops. A 400 ms block (hops
+ *                 n-3 .. n) is speech when at least 2 of its 4 hops are;
+ *                 it is classified speech_delay_hops hops after it
+ *                 completes (at once by default), and loudness_get
+ *                 classifies the pending ones with the flags known then.
+ *                 Speech blocks also go into a second histogram;
  *                 speech_gated_lufs is BS.1770 gating (absolute, then
  *                 relative to the speech blocks' own mean) over the speech
  *                 blocks alone, and speech_percent is 100 * (speech blocks
@@ -74,6 +86,9 @@
  *                 sums would overflow) are counted in invalid_samples and
  *                 replaced by 0 for every measurement; they do not reach
  *                 the filters' state.
+ *   denormals     filter states below -400 dBFS are flushed to 0 at every
+ *                 step's end (dsp_state_guard), so silence after a signal
+ *                 costs no subnormal arithmetic beyond a few frames.
  *
  * Split invariance (see dsp/dsp.h): everything is computed at absolute
  * positions of the stream, so any split into process calls, and any
@@ -134,7 +149,7 @@ enum loudness_layout {
 enum loudness_true_peak {
 	LOUDNESS_TP_NONE = 0,     /* no true peak (true_peak_* read -inf) */
 	LOUDNESS_TP_ANNEX2,       /* BS.1770-5 Annex 2 interpolator (the default) */
-	LOUDNESS_TP_ACCURATE,     /* TRUEPEAK_ACCURATE: within 0.01 dB to 0.45 fs */
+	LOUDNESS_TP_ACCURATE,     /* TRUEPEAK_ACCURATE: within 0.01 dB to 0.47 fs */
 };
 
 struct loudness_config {

@@ -417,14 +417,56 @@ truepeak_init(struct truepeak *t, enum truepeak_mode mode, double rate_hz,
 	return 0;
 }
 
+static float
+abs_max_generic(const float *restrict x, int n)
+{
+	return abs_max(x, n);
+}
+
+#if TP_X86
+TP_AVX2 static float
+abs_max_avx2(const float *restrict x, int n)
+{
+	return abs_max(x, n);
+}
+#endif
+
 void
 truepeak_process(struct truepeak *t, const float *restrict x, int frames)
 {
 	float *const chunk = t->buf + TRUEPEAK_HIST;
+	/* history the filter reads before a chunk's first output */
+	const int reach = t->mode == TRUEPEAK_ANNEX2 ? ANNEX_TAPS - 1 : ACC_TAPS - 1;
 
 	while (frames > 0) {
 		const int n = frames < TRUEPEAK_CHUNK ? frames : TRUEPEAK_CHUNK;
 
+		if (!t->exhaustive && t->oversample) {
+			/* the whole chunk at once first: most of programme
+			 * material never comes near its maximum */
+#if TP_X86
+			float xm = t->avx2 ? abs_max_avx2(x, n) : abs_max_generic(x, n);
+#else
+			float xm = abs_max_generic(x, n);
+#endif
+			const float hm = abs_max_generic(chunk - reach, reach);
+
+			xm = hm > xm ? hm : xm;
+			if (xm * t->bound <= t->peak) {
+				/* keep the history only */
+				if (n >= TRUEPEAK_HIST) {
+					memcpy(t->buf, x + n - TRUEPEAK_HIST,
+					    TRUEPEAK_HIST * sizeof *x);
+				} else {
+					memmove(t->buf, t->buf + n,
+					    (size_t)(TRUEPEAK_HIST - n) * sizeof *x);
+					memcpy(t->buf + TRUEPEAK_HIST - n, x, (size_t)n * sizeof *x);
+				}
+				x += n;
+				frames -= n;
+				continue;
+			}
+		}
 		memcpy(chunk, x, (size_t)n * sizeof *x);
 		measure(t, chunk, n, &t->peak);
 		memmove(t->buf, t->buf + n, TRUEPEAK_HIST * sizeof t->buf[0]);

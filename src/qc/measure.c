@@ -211,6 +211,98 @@ speech_signal(const struct qc_layout *lay, float *const *ch, int frames,
 		memcpy(out, ch[0], (size_t)frames * sizeof *out);
 }
 
+/*
+ * Reading: libsndfile parses the container and delivers the bytes; for the
+ * common 16- and 24-bit little-endian PCM (WAV, WAVEX, RF64, W64) the bytes
+ * are converted straight into the planar floats the meter wants, in one
+ * pass (libsndfile's own conversion plus a deinterleave was most of the
+ * reading time). Values equal libsndfile's normalised floats exactly:
+ * both scale the integer by a power of two. Other formats go through
+ * sf_readf_float.
+ */
+struct reader {
+	SNDFILE *f;
+	int channels;
+	int bytes;                   /* per sample when raw, else 0 */
+	unsigned char *raw;
+	float *inter;
+};
+
+static int
+reader_init(struct reader *rd, SNDFILE *f, const SF_INFO *info, int block)
+{
+	int major = info->format & SF_FORMAT_TYPEMASK;
+	int sub = info->format & SF_FORMAT_SUBMASK;
+	int endian = info->format & SF_FORMAT_ENDMASK;
+	bool little = (major == SF_FORMAT_WAV || major == SF_FORMAT_WAVEX ||
+	    major == SF_FORMAT_RF64 || major == SF_FORMAT_W64) &&
+	    (endian == SF_ENDIAN_FILE || endian == SF_ENDIAN_LITTLE);
+
+	memset(rd, 0, sizeof *rd);
+	rd->f = f;
+	rd->channels = info->channels;
+	if (little && sub == SF_FORMAT_PCM_24)
+		rd->bytes = 3;
+	else if (little && sub == SF_FORMAT_PCM_16)
+		rd->bytes = 2;
+	if (rd->bytes != 0)
+		rd->raw = malloc((size_t)block * (size_t)info->channels *
+		    (size_t)rd->bytes);
+	else
+		rd->inter = malloc((size_t)block * (size_t)info->channels *
+		    sizeof *rd->inter);
+	return rd->raw != NULL || rd->inter != NULL ? 0 : ERR_NOMEM;
+}
+
+static void
+reader_fini(struct reader *rd)
+{
+	free(rd->raw);
+	free(rd->inter);
+}
+
+/* Reads up to frames frames into planes; returns how many (0 at the end). */
+static int
+reader_read(struct reader *rd, float *const *planes, int frames)
+{
+	int ch = rd->channels;
+
+	if (rd->bytes == 0) {
+		sf_count_t n = sf_readf_float(rd->f, rd->inter, frames);
+
+		for (int c = 0; c < ch; c++) {
+			float *restrict dst = planes[c];
+
+			for (sf_count_t i = 0; i < n; i++)
+				dst[i] = rd->inter[(size_t)i * (size_t)ch + (size_t)c];
+		}
+		return (int)n;
+	}
+	sf_count_t want = (sf_count_t)frames * ch * rd->bytes;
+	sf_count_t got = sf_read_raw(rd->f, rd->raw, want);
+	int n = (int)(got / (ch * rd->bytes));
+	size_t stride = (size_t)ch * (size_t)rd->bytes;
+
+	for (int c = 0; c < ch; c++) {
+		const unsigned char *p = rd->raw + (size_t)c * (size_t)rd->bytes;
+		float *restrict dst = planes[c];
+
+		if (rd->bytes == 3) {
+			for (int i = 0; i < n; i++, p += stride) {
+				int32_t v = (int32_t)((uint32_t)p[0] << 8 |
+				    (uint32_t)p[1] << 16 | (uint32_t)p[2] << 24);
+
+				dst[i] = (float)v * (1.0f / 2147483648.0f);
+			}
+		} else {
+			for (int i = 0; i < n; i++, p += stride)
+				dst[i] = (float)(int16_t)(p[0] | p[1] << 8) *
+				    (1.0f / 32768.0f);
+		}
+	}
+	return n;
+}
+
 static void
 feed_speech_flags(struct speech *sp, struct loudness *m)
 {
@@ -232,9 +324,10 @@ measure_ours(SNDFILE *f, const SF_INFO *info, const struct qc_layout *lay,
 	struct helper h = { 0 };
 	bool helper_on = false;
 	int nch = info->channels, block, rc = 0;
-	float *inter = NULL, *planes[QC_MAX_CHANNELS] = { NULL }, *mono = NULL;
+	float *planes[QC_MAX_CHANNELS] = { NULL }, *mono = NULL;
+	struct reader rd = { 0 };
 	int64_t done = 0;
-	sf_count_t n;
+	int n;
 
 	block = o->series != NULL ? info->samplerate / 10 :
 	    (int)(OURS_BLOCK_S * info->samplerate);
@@ -259,11 +352,11 @@ measure_ours(SNDFILE *f, const SF_INFO *info, const struct qc_layout *lay,
 		rc = diag_set(d, ERR_NOMEM, NULL, 0, "cannot set up the meter");
 		goto out;
 	}
-	inter = malloc((size_t)block * (size_t)nch * sizeof *inter);
 	mono = malloc((size_t)block * sizeof *mono);
 	for (int c = 0; c < nch; c++)
 		planes[c] = malloc((size_t)block * sizeof *planes[c]);
-	if (inter == NULL || mono == NULL || planes[nch - 1] == NULL) {
+	if (reader_init(&rd, f, info, block) != 0 || mono == NULL ||
+	    planes[nch - 1] == NULL) {
 		rc = diag_set(d, ERR_NOMEM, NULL, 0, "out of memory");
 		goto out;
 	}
@@ -278,15 +371,9 @@ measure_ours(SNDFILE *f, const SF_INFO *info, const struct qc_layout *lay,
 			sem_destroy(&h.done);
 		}
 	}
-	while ((n = sf_readf_float(f, inter, block)) > 0) {
-		int frames = (int)n;
+	while ((n = reader_read(&rd, planes, block)) > 0) {
+		int frames = n;
 
-		for (int c = 0; c < nch; c++) {
-			float *restrict dst = planes[c];
-
-			for (int i = 0; i < frames; i++)
-				dst[i] = inter[(size_t)i * (size_t)nch + (size_t)c];
-		}
 		if (loudness_parts(m) == 1) {
 			loudness_process(m, (const float *const *)planes, frames);
 		} else {
@@ -351,7 +438,7 @@ out:
 	}
 	for (int c = 0; c < nch; c++)
 		free(planes[c]);
-	free(inter);
+	reader_fini(&rd);
 	free(mono);
 	loudness_destroy(m);
 	speech_destroy(sp);

@@ -19,10 +19,12 @@
 #include "dsp/dsp.h"
 #include "dsp/limiter.h"
 #include "dsp/signals.h"
+#include "dsp/truepeak.h"
 
 static struct limiter *lim; /* ~120 KB: not on the stack */
 static double worst_overshoot_db = -INFINITY; /* over every hot-material check */
 static double worst_ebu_overshoot_db = -INFINITY;
+static double worst_meter_overshoot_db = -INFINITY; /* dsp/truepeak.h, either mode */
 
 static double
 db(double lin)
@@ -168,6 +170,24 @@ ebu_true_peak(float *const *y, int channels, int n, double rate)
 	return best;
 }
 
+/* The project's own meter (dsp/truepeak.h) in mode, largest over channels. */
+static double
+meter_true_peak(float *const *y, int channels, int n, double rate, enum truepeak_mode mode)
+{
+	static struct truepeak tp;
+	double best = 0;
+
+	for (int k = 0; k < channels; k++) {
+		if (truepeak_init(&tp, mode, rate, false) != 0) {
+			TEST_FAIL_("truepeak_init");
+			return 0;
+		}
+		truepeak_process(&tp, y[k], n);
+		best = truepeak_get(&tp) > best ? truepeak_get(&tp) : best;
+	}
+	return best;
+}
+
 /* ---- running the limiter --------------------------------------------- */
 
 /*
@@ -237,8 +257,8 @@ free_channels(float **c, int channels)
  *    least the margin (0.1 dB): the detector alone, with its grid
  *    allowance, reads at least as high as the reference, and the margin
  *    is left for whatever the final meter does differently;
- *  - libebur128's true peak (a meter as users have it) is under the
- *    ceiling;
+ *  - the project's meter (dsp/truepeak.h, Annex 2 and accurate modes)
+ *    and libebur128's (a meter as users have it) read under the ceiling;
  *  - every output sample is at most the threshold: the sample is a point
  *    of the detector's grid, so this is the limiter's own promise, exact;
  *  - the limiter did work (at least min_gr_db of reduction somewhere) and
@@ -275,6 +295,16 @@ check_hot(const char *what, float *const *in, int channels, int n, double rate,
 	else
 		test_passed_count++;
 	CHECK(db(ebu) <= ceiling_db);
+	for (int mode = TRUEPEAK_ANNEX2; mode <= TRUEPEAK_ACCURATE; mode++) {
+		const double m = db(meter_true_peak(out, channels, n, rate, (enum truepeak_mode)mode));
+
+		if (m - ceiling_db > worst_meter_overshoot_db)
+			worst_meter_overshoot_db = m - ceiling_db;
+		if (!(m <= ceiling_db))
+			TEST_FAIL_("%s at %g Hz: dsp/truepeak mode %d reads %.4f dBTP", what, rate, mode, m);
+		else
+			test_passed_count++;
+	}
 	{
 		float top = 0;
 
@@ -694,6 +724,39 @@ test_split_invariance(void)
 	CHECK_INT_EQ(gr_differ, 0);
 }
 
+/* The AVX2 copy of the detector and the baseline one give the same bits
+ * (on a CPU without AVX2 both runs use the baseline). */
+static void
+test_avx2_same_bits(void)
+{
+	const int n = 20000;
+	struct limiter_coefs c = design(48000, -1, 4, 1.5, 50);
+	float **x = alloc_channels(6, n), **a = alloc_channels(6, n), **b = alloc_channels(6, n);
+	const char *old = getenv("DUBSTAGE_DSP_NO_AVX2");
+	char *saved = old != NULL ? strdup(old) : NULL;
+	int same = 1;
+
+	make_mixed(x, 6, n, 17);
+	unsetenv("DUBSTAGE_DSP_NO_AVX2");
+	REQUIRE(limiter_init(lim, 6, &c) == 0);
+	run_aligned(x, a, 6, n, SPLIT_UNIFORM, 4);
+	setenv("DUBSTAGE_DSP_NO_AVX2", "1", 1);
+	REQUIRE(limiter_init(lim, 6, &c) == 0);
+	CHECK(!lim->avx2);
+	run_aligned(x, b, 6, n, SPLIT_UNIFORM, 4);
+	if (saved != NULL)
+		setenv("DUBSTAGE_DSP_NO_AVX2", saved, 1);
+	else
+		unsetenv("DUBSTAGE_DSP_NO_AVX2");
+	free(saved);
+	for (int k = 0; k < 6; k++)
+		same = same && same_bits(a[k], b[k], n);
+	CHECK(same);
+	free_channels(x, 6);
+	free_channels(a, 6);
+	free_channels(b, 6);
+}
+
 /* A ceiling change at a fixed frame gives the same bits however the calls
  * fall around it. */
 static void
@@ -889,12 +952,14 @@ main(void)
 	test_linked();
 	test_split_invariance();
 	test_split_with_set_coefs();
+	test_avx2_same_bits();
 	test_nonfinite();
 	test_reset();
 	test_hot_material();
 	test_band_limited_long_reference();
-	printf("worst true peak vs ceiling over the hot material: %+.4f dB (libebur128 %+.4f dB)\n",
-	    worst_overshoot_db, worst_ebu_overshoot_db);
+	printf("worst true peak vs ceiling over the hot material: %+.4f dB (dsp/truepeak %+.4f dB, "
+	    "libebur128 %+.4f dB)\n", worst_overshoot_db, worst_meter_overshoot_db,
+	    worst_ebu_overshoot_db);
 	free(lim);
 	return test_report();
 }
