@@ -446,9 +446,9 @@ detect_channel_body(struct limiter *l, int k, int c, bool full)
 				    (h2 * xa[t - j - 2] + h3 * xa[t - j - 3]);
 		}
 		for (int t = 0; t < c; t++) {
-			const float a = fabsf(q[t]);
+			const float v = fabsf(q[t]);
 
-			l->peak[t] = a > l->peak[t] ? a : l->peak[t];
+			l->peak[t] = v > l->peak[t] ? v : l->peak[t];
 		}
 	}
 }

@@ -3,6 +3,8 @@
 #include "base/error.h"
 #include "base/strutil.h"
 #include "bounce/bounce.h"
+#include "bounce/deliver.h"
+#include "qc/spec.h"
 #include "interchange/media.h"
 #include "session/session.h"
 
@@ -91,6 +93,7 @@ run(int argc, char **argv, FILE *out, FILE *err)
 		{ "centre-db", required_argument, NULL, 'C' },
 		{ "surround-db", required_argument, NULL, 'S' },
 		{ "lfe", no_argument, NULL, 'L' },
+		{ "spec", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct bounce_options bo;
@@ -100,6 +103,8 @@ run(int argc, char **argv, FILE *out, FILE *err)
 	struct sigaction sa, old_int, old_term;
 	struct diag d;
 	const char *range = NULL;
+	const struct qc_spec *spec = NULL;
+	struct deliver_result dr;
 	bool quiet = false;
 	char msg[2200];
 	int opt, rc;
@@ -134,6 +139,11 @@ run(int argc, char **argv, FILE *out, FILE *err)
 			break;
 		}
 		case 'L': bo.downmix_lfe = true; break;
+		case 'P':
+			if ((spec = qc_spec_find(optarg)) == NULL)
+				return cli_usage_error(&cmd_bounce, err, "no spec '%s' "
+				    "(dubstage qc --list-specs shows them)", optarg);
+			break;
 		default:
 			return cli_usage_error(&cmd_bounce, err, "unknown option '%s'",
 			    argv[optind - 1]);
@@ -178,7 +188,12 @@ run(int argc, char **argv, FILE *out, FILE *err)
 		bo.progress_ctx = &pr;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &pr.t0);
-	rc = bounce_run(s, &bo, &res, &d);
+	if (spec != NULL) {
+		rc = bounce_deliver(s, &bo, spec, &dr, &d);
+		res = dr.files;
+	} else {
+		rc = bounce_run(s, &bo, &res, &d);
+	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	if (rc != 0) {
@@ -196,6 +211,19 @@ run(int argc, char **argv, FILE *out, FILE *err)
 			fprintf(out, "wrote %s\n", res.paths[i]);
 		fprintf(out, "%.3f s of audio in %.2f s (%.0fx real time)\n", len,
 		    secs, secs > 0 ? len / secs : 0.0);
+	}
+	if (spec != NULL) {
+		fprintf(out, "%s against %s: gain %+.2f dB, %d limiter pass%s; "
+		    "report %s\n", dr.verdict.pass ? "COMPLIANT" : "NOT COMPLIANT",
+		    spec->title, dr.gain_db, dr.passes, dr.passes == 1 ? "" : "es",
+		    dr.report_path);
+		for (int i = 0; i < dr.verdict.count; i++)
+			fprintf(out, "  %-4s %-18s %8.2f %s (margin %+.2f)\n",
+			    dr.verdict.c[i].pass ? "ok" : "FAIL", dr.verdict.c[i].name,
+			    dr.verdict.c[i].value, dr.verdict.c[i].unit,
+			    dr.verdict.c[i].margin);
+		session_destroy(s);
+		return dr.verdict.pass ? CLI_OK : CLI_FAILED;
 	}
 	session_destroy(s);
 	return CLI_OK;
@@ -220,6 +248,10 @@ const struct cli_command cmd_bounce = {
 	    "  -F, --float          32-bit float (default 24-bit PCM, TPDF dither)\n"
 	    "  -m, --allow-missing  bounce even if media is missing (silence there)\n"
 	    "  -q, --quiet          no progress bar, no summary\n"
+	    "      --spec NAME      deliver to a spec (dubstage qc --list-specs):\n"
+	    "                       measure, gain to the target, true-peak limit\n"
+	    "                       to the ceiling, measure again; writes\n"
+	    "                       MASTER.qc.json; exit 0 only when compliant\n"
 	    "\n"
 	    "Files are BWF (bext time reference = the range start) with the\n"
 	    "WAVE_FORMAT_EXTENSIBLE channel mask, RF64 past 4 GiB. They appear\n"

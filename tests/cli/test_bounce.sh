@@ -47,4 +47,17 @@ expect_status 0 "allow missing" -- "$DUBSTAGE" bounce -q --allow-missing -o "$T/
 # an unwritable place: a clear error, nothing left
 expect_status 1 "no such folder" -- "$DUBSTAGE" bounce -q -o "$T/no/such/x.wav" "$demo"
 expect_match "says why" "$err" "x.wav|no/such"
+# delivered to specs: measured, gained, limited, measured again; the
+# result passes qc on its own, and never reads over the ceiling
+for spec in ebu-r128 atsc-a85 netflix streaming-14; do
+  expect_status 0 "deliver $spec" -- "$DUBSTAGE" bounce -q --spec $spec -o "$T/$spec.wav" "$demo"
+  expect_eq "report says compliant ($spec)" "$(jq .compliant "$T/$spec.wav.qc.json")" true
+  expect_status 0 "qc agrees ($spec)" -- "$DUBSTAGE" qc -q --spec $spec "$T/$spec.wav"
+  ceiling=$(jq .limiter_ceiling_dbtp "$T/$spec.wav.qc.json")
+  tp=$("$DUBSTAGE" measure -q --json "$T/$spec.wav" | jq '.[0].true_peak_dbtp')
+  expect_eq "true peak under the ceiling ($spec: $tp <= $ceiling)" \
+    "$(awk -v a="$tp" -v b="$ceiling" 'BEGIN{print (a <= b) ? "yes" : "no"}')" yes
+done
+expect_eq "no scratch files left" "$(ls -a "$T" | grep -c '\.render\.wav')" 0
+expect_status 2 "unknown spec" -- "$DUBSTAGE" bounce -q --spec nope -o "$T/x.wav" "$demo"
 finish
