@@ -119,6 +119,7 @@ struct hist {
 	double sum[LOUDNESS_HIST_BINS];     /* energy (mean square) sums */
 	uint64_t n;                         /* everything stored */
 	double total;                       /* its energy sum */
+	int top;                            /* highest bin used + 1 (scans stop there) */
 };
 
 /* A completed block waiting for its speech classification. */
@@ -154,6 +155,7 @@ struct loudness {
 	uint32_t lra_count[LOUDNESS_HIST_BINS];
 	uint64_t lra_n;
 	double lra_total;
+	int lra_top;                        /* highest bin used + 1 */
 };
 
 /* floor(k * rate / 100): the first frame of step k (any k). */
@@ -600,6 +602,8 @@ hist_add(struct hist *h, int bin, double e)
 	h->sum[bin] += e;
 	h->n++;
 	h->total += e;
+	if (bin >= h->top)
+		h->top = bin + 1;
 }
 
 /* Extra blocks for a histogram scan (speech blocks still pending). */
@@ -637,7 +641,7 @@ gate(const struct hist *h, const struct extra *x, double rel_lu, double *mean,
 		gb = -1;
 	if (gb > LOUDNESS_HIST_BINS - 1)
 		gb = LOUDNESS_HIST_BINS - 1;
-	for (int i = gb + 1; i < LOUDNESS_HIST_BINS; i++) {
+	for (int i = gb + 1; i < h->top; i++) {
 		cnt += h->count[i];
 		sum += h->sum[i];
 	}
@@ -670,7 +674,7 @@ count_passed(const struct hist *h, const struct extra *x, int gb, bool gin)
 {
 	uint64_t cnt = 0;
 
-	for (int i = gb + 1; i < LOUDNESS_HIST_BINS; i++)
+	for (int i = gb + 1; i < h->top; i++)
 		cnt += h->count[i];
 	if (gb >= 0 && gin)
 		cnt += h->count[gb];
@@ -694,13 +698,13 @@ lra_get(const struct loudness *m, struct loudness_result *r)
 	gb = (int)floor((gl - LOUDNESS_HIST_LOW_LUFS) / LOUDNESS_HIST_BIN_LU);
 	/* the bin holding the gate counts when its centre is above it */
 	first = gb < 0 ? 0 : bin_low(gb) + 0.5 * LOUDNESS_HIST_BIN_LU > gl ? gb : gb + 1;
-	for (int i = first; i < LOUDNESS_HIST_BINS; i++)
+	for (int i = first; i < m->lra_top; i++)
 		n += m->lra_count[i];
 	if (n == 0)
 		return;
 	r10 = (uint64_t)llround((double)(n - 1) * 0.10);
 	r95 = (uint64_t)llround((double)(n - 1) * 0.95);
-	for (int i = first; i < LOUDNESS_HIST_BINS; i++) {
+	for (int i = first; i < m->lra_top; i++) {
 		const uint64_t c = m->lra_count[i];
 
 		if (c == 0)
@@ -830,6 +834,8 @@ commit_step(struct loudness *m, int64_t k)
 			m->lra_count[bin]++;
 			m->lra_n++;
 			m->lra_total += se;
+			if (bin >= m->lra_top)
+				m->lra_top = bin + 1;
 		}
 	}
 	while (m->npend > 0 &&
@@ -1065,6 +1071,7 @@ loudness_reset(struct loudness *m)
 	memset(m->lra_count, 0, sizeof m->lra_count);
 	m->lra_n = 0;
 	m->lra_total = 0.0;
+	m->lra_top = 0;
 }
 
 void
@@ -1164,4 +1171,17 @@ loudness_get_live(const struct loudness *m, double *momentary_lufs,
 	*momentary_lufs = m->step > 0 ? lufs(m->m_e) : -INFINITY;
 	*short_term_lufs = m->step > 0 ? lufs(m->s_e) : -INFINITY;
 	return m->step;
+}
+
+double
+loudness_get_integrated(const struct loudness *m)
+{
+	double mean;
+	uint64_t cnt;
+	int gb;
+	bool gin;
+
+	if (gate(&m->all, NULL, REL_GATE_LU, &mean, &cnt, &gb, &gin) && cnt > 0)
+		return lufs(mean);
+	return -INFINITY;
 }

@@ -816,6 +816,7 @@ test_histogram_exact(void)
 			st[ns++] = S;
 	}
 	loudness_get(m, &r);
+	CHECK(loudness_get_integrated(m) == r.integrated_lufs);
 	/* BS.1770 gating, exactly */
 	for (long i = 0; i < nb; i++)
 		if (blk[i] > -70.0) {

@@ -15,6 +15,7 @@
 #include <sndfile.h>
 #include <stdint.h>
 
+#include "dsp/loudness.h"
 #include "dsp/speech.h"
 #include "dsp/signals.h"
 
@@ -444,44 +445,37 @@ struct score {
 	double gated_lu_err; /* speech-gated minus truly-active loudness */
 };
 
-/* BS.1770-style gated loudness (unweighted: a self-check, not the meter)
- * of x over the 400 ms blocks (100 ms hop) that `use` selects: a block is
- * in when at least 2 of its 4 steps are flagged. -70 absolute gate, then
- * -10 relative. Returns -INFINITY when no block qualifies. */
+/*
+ * Speech-gated loudness of x (mono) by the project's BS.1770-5 meter
+ * (dsp/loudness: K-weighting, 400 ms blocks, absolute and relative gates)
+ * with the speech flag of every 100 ms hop taken from flag[] -- the
+ * detector's decisions or the dialogue stem's truth. This is the issue's
+ * criterion: the detector's reading against the mix's loudness over the
+ * blocks where the dialogue really is. -INFINITY when no block qualifies.
+ */
 static double
 gated_loudness(const float *x, long n, double rate, const bool *flag, long steps)
 {
 	const long step = (long)(rate / 10);
-	double sum = 0, rel, sum2 = 0;
-	long cnt = 0, cnt2 = 0;
-	long nb = steps - 3;
-	double *ms = malloc(sizeof *ms * (size_t)(nb > 0 ? nb : 1));
-	bool *in = calloc((size_t)(nb > 0 ? nb : 1), sizeof *in);
+	struct loudness_config cfg;
+	struct loudness *m = NULL;
+	struct loudness_result r;
 
-	for (long b = 0; b < nb && (b + 4) * step <= n; b++) {
-		int f = flag[b] + flag[b + 1] + flag[b + 2] + flag[b + 3];
+	loudness_config_init(&cfg, rate, 1, LOUDNESS_LAYOUT_MONO);
+	cfg.true_peak = LOUDNESS_TP_NONE;
+	cfg.speech_delay_hops = 2;
+	if (loudness_create(&cfg, &m) != 0)
+		return NAN;
+	for (long h = 0; h * step < n; h++) {
+		const float *p = x + h * step;
+		long k = n - h * step < step ? n - h * step : step;
 
-		ms[b] = mean_power(x + b * step, (int)(4 * step));
-		in[b] = f >= 2 && 10 * log10(ms[b] + 1e-30) > -70;
-		if (in[b]) {
-			sum += ms[b];
-			cnt++;
-		}
+		loudness_process(m, &p, (int)k);
+		loudness_set_speech_hop(m, h, h < steps && flag[h]);
 	}
-	if (cnt == 0) {
-		free(ms);
-		free(in);
-		return -INFINITY;
-	}
-	rel = 10 * log10(sum / cnt) - 10;
-	for (long b = 0; b < nb && (b + 4) * step <= n; b++)
-		if (in[b] && 10 * log10(ms[b] + 1e-30) > rel) {
-			sum2 += ms[b];
-			cnt2++;
-		}
-	free(ms);
-	free(in);
-	return 10 * log10(sum2 / cnt2);
+	loudness_get(m, &r);
+	loudness_destroy(m);
+	return r.speech_gated_lufs;
 }
 
 /* Scores decisions against truth; steps next to a truth change (a 100 ms
