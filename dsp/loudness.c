@@ -1174,6 +1174,27 @@ loudness_get_live(const struct loudness *m, double *momentary_lufs,
 }
 
 double
+loudness_get_true_peak(const struct loudness *m)
+{
+	double tp_max = 0.0;
+
+	if (m->cfg.true_peak == LOUDNESS_TP_NONE)
+		return -INFINITY;
+	for (int p = 0; p < m->cfg.parts; p++) {
+		const struct part *pt = m->part[p];
+
+		for (int i = 0; pt->tp_on && i < pt->nch; i++) {
+			double sp = pt->sample_peak[pt->ch[i]];
+			double tp = truepeak_get(&pt->tp[i]);
+
+			tp = tp > sp ? tp : sp;
+			tp_max = tp > tp_max ? tp : tp_max;
+		}
+	}
+	return lin_to_db(tp_max);
+}
+
+double
 loudness_get_integrated(const struct loudness *m)
 {
 	double mean;

@@ -290,6 +290,10 @@ void loudness_get(const struct loudness *m, struct loudness_result *r);
  * scan of the used bins above the relative gate). RT-safe. */
 double loudness_get_integrated(const struct loudness *m);
 
+/* The largest channel true peak so far, dBTP (as loudness_get's
+ * true_peak_dbtp, without the histogram scans). RT-safe. */
+double loudness_get_true_peak(const struct loudness *m);
+
 /*
  * The momentary and short-term loudness at the last committed step
  * (-INFINITY before the first), without the histogram scans of

@@ -2,9 +2,10 @@
  * truepeak.c - the two true-peak interpolators of truepeak.h.
  *
  * Layout. t->buf holds TRUEPEAK_HIST samples of history followed by the
- * chunk being measured; x = buf + TRUEPEAK_HIST, so x[-32 .. -1] are the
- * previous samples and x[0 .. n-1] the chunk. After a chunk the last
- * TRUEPEAK_HIST samples move to the front.
+ * chunk being measured; x = buf + TRUEPEAK_HIST, so x[-TRUEPEAK_HIST .. -1]
+ * are the previous samples and x[0 .. n-1] the chunk. After a chunk the
+ * last TRUEPEAK_HIST samples move to the front (only they are kept when a
+ * whole chunk is skipped).
  *
  * ANNEX2 computes, for each new sample x[i], the four values
  * y_p = sum_k h_p[k] x[i-k] (p = 0..3, k = 0..11). Phases 3 and 2 are
@@ -18,8 +19,9 @@
  * filter reaches h samples ahead, hence the delay), the phases
  * y_q = sum_k g_q[k] x[j-h+1+k] (q = 1..7, k = 0..2h-1, h =
  * TRUEPEAK_ACC_HALF, g_q[k] = g(q/8 + h-1 - k), g the windowed sinc),
- * y_0 = x[j], with the same
- * folding for the pairs (1,7), (2,6), (3,5) and the symmetric phase 4.
+ * y_0 = x[j], with the same folding for the pairs (1,7), (2,6), (3,5)
+ * and the symmetric phase 4. The kernel is normalised per phase so that
+ * each passes DC at exactly 1.
  */
 #include "dsp/truepeak.h"
 

@@ -4,6 +4,7 @@
 #include "base/json.h"
 #include "qc/measure.h"
 #include "qc/series.h"
+#include "qc/spec.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -100,19 +101,21 @@ run(int argc, char **argv, FILE *out, FILE *err)
 		{ "meter", required_argument, NULL, 'M' },
 		{ "no-speech", no_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "spec", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct qc_measure_options o;
 	struct qc_series series;
 	struct measured_file *files;
 	const char *plot = NULL;
+	const struct qc_spec *spec = NULL;
 	bool json = false, csv = false, quiet = false;
 	int opt, n, failed = 0, rc = CLI_OK;
 
 	qc_measure_options_default(&o);
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "jcp:l:M:Sq", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "jcp:l:M:Sqs:", options, NULL)) != -1) {
 		switch (opt) {
 		case 'j': json = true; break;
 		case 'c': csv = true; break;
@@ -129,6 +132,11 @@ run(int argc, char **argv, FILE *out, FILE *err)
 			break;
 		case 'S': o.speech = false; break;
 		case 'q': quiet = true; break;
+		case 's':
+			if ((spec = qc_spec_find(optarg)) == NULL)
+				return cli_usage_error(&cmd_measure, err, "no spec '%s' "
+				    "(dubstage qc --list-specs)", optarg);
+			break;
 		default:
 			return cli_usage_error(&cmd_measure, err, "unknown option '%s'",
 			    argv[optind - 1]);
@@ -179,7 +187,7 @@ run(int argc, char **argv, FILE *out, FILE *err)
 	if (plot != NULL && files[0].rc == 0) {
 		FILE *f = fopen(plot, "w");
 
-		if (f == NULL || qc_series_svg(&series, NULL, files[0].path, f) != 0 ||
+		if (f == NULL || qc_series_svg(&series, spec, files[0].path, f) != 0 ||
 		    fclose(f) != 0) {
 			fprintf(err, "dubstage measure: cannot write %s\n", plot);
 			rc = CLI_FAILED;
@@ -200,6 +208,7 @@ const struct cli_command cmd_measure = {
 	    "  -j, --json          one JSON object per file (see dubstage(1))\n"
 	    "  -c, --csv           one CSV row per file\n"
 	    "  -p, --plot OUT.svg  draw loudness over time (one file)\n"
+	    "  -s, --spec NAME     draw that spec's target and ceiling on the plot\n"
 	    "  -l, --layout L      mono, stereo, 5.1, 7.1, 7.1.2 (default: from\n"
 	    "                      the WAV channel mask, else by channel count)\n"
 	    "  -M, --meter M       dubstage (default) or libebur128, to compare\n"

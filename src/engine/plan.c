@@ -477,7 +477,7 @@ static int
 allocate_buffers(struct plan *p)
 {
 	size_t planes = PLAN_MAX_CHANNELS + (size_t)p->out_channels, k = 0;
-	size_t bytes;
+	size_t bytes, stride;
 	float *arena;
 
 	for (size_t i = 0; i < p->strip_count; i++)
@@ -486,13 +486,16 @@ allocate_buffers(struct plan *p)
 	planes += 1;   /* env */
 	for (int i = 0; i < p->stem_count; i++)
 		planes += p->stem_fold[i] != NULL ? (size_t)p->out_channels : 0;
-	bytes = planes * (size_t)p->max_block * sizeof(float);
+	/* planes 64 bytes further apart than the block: planes at equal 4 KiB
+	 * offsets make loads and stores alias in the CPU's buffers */
+	stride = (size_t)p->max_block + 16;
+	bytes = planes * stride * sizeof(float);
 	arena = aligned_alloc(64, (bytes + 63) / 64 * 64);
 	if (arena == NULL)
 		return ERR_NOMEM;
 	memset(arena, 0, bytes);   /* touch every page now, not on the RT thread */
 	p->arena = arena;
-#define NEXT() (arena + (k++) * (size_t)p->max_block)
+#define NEXT() (arena + (k++) * stride)
 	for (int c = 0; c < PLAN_MAX_CHANNELS; c++)
 		p->scratch[c] = NEXT();
 	p->env = NEXT();

@@ -2,6 +2,7 @@
 #include "base/error.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -189,11 +190,17 @@ qc_series_svg(const struct qc_series *s, const struct qc_spec *spec,
 
 		for (size_t i = 0; i < s->count; i += stride) {
 			size_t at = i;
+			bool rose = false;
 
+			/* true_peak is the running maximum: an over is a step
+			 * where it rises while above the ceiling */
 			for (size_t k = i; k < i + stride && k < s->count; k++)
-				if (s->true_peak[k] > s->true_peak[at])
+				if (s->true_peak[k] > ceiling && (k == 0 ||
+				    s->true_peak[k] > s->true_peak[k - 1])) {
+					rose = true;
 					at = k;
-			if (s->true_peak[at] > ceiling)
+				}
+			if (rose)
 				fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
 				    "fill=\"#c33\"><title>true peak %.2f dBTP at "
 				    "%.1f s</title></circle>\n", x_of(s, at),

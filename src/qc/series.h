@@ -16,7 +16,7 @@ struct qc_series {
 	float *momentary;            /* LUFS (-INFINITY for silence) */
 	float *short_term;
 	float *integrated;           /* running integrated loudness */
-	float *true_peak;            /* highest true peak in the step, dBTP */
+	float *true_peak;            /* highest true peak so far, dBTP */
 	size_t count, cap;
 };
 
@@ -30,7 +30,8 @@ int qc_series_add(struct qc_series *s, float momentary, float short_term,
  * Draws the series as an SVG document on out: momentary (thin) and
  * short-term (bold) loudness, the running integrated loudness, a mark on
  * every step whose true peak passes the spec's ceiling, and the spec's
- * target, tolerance band and true-peak ceiling when spec is not NULL.
+ * target, tolerance band and true-peak ceiling when spec is not NULL. An
+ * over is marked where the running true peak rises past the ceiling.
  * title is escaped. Returns 0 or ERR_IO.
  */
 int qc_series_svg(const struct qc_series *s, const struct qc_spec *spec,
