@@ -1,7 +1,10 @@
 #include "base/json.h"
+#include "base/atomic_file.h"
+#include "base/error.h"
 #include "base/strutil.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 void
 json_init(struct json *j, FILE *out)
@@ -182,4 +185,28 @@ void
 json_finish(struct json *j)
 {
 	fputc('\n', j->out);
+}
+
+int
+json_save(const char *path, void (*fill)(struct json *j, void *ctx),
+    void *ctx, struct diag *d)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *mem = open_memstream(&buf, &size);
+	struct json j;
+	int rc;
+
+	if (mem == NULL)
+		return diag_set(d, ERR_NOMEM, path, 0, "out of memory");
+	json_init(&j, mem);
+	fill(&j, ctx);
+	json_finish(&j);
+	if (fclose(mem) != 0) {
+		free(buf);
+		return diag_set(d, ERR_NOMEM, path, 0, "out of memory");
+	}
+	rc = atomic_file_write(path, buf, size, false, d);
+	free(buf);
+	return rc;
 }

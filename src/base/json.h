@@ -38,4 +38,12 @@ void json_null(struct json *j);
 /* Ends the document with a newline. */
 void json_finish(struct json *j);
 
+struct diag;
+
+/* Writes a JSON document to path atomically (base/atomic_file.h): fill
+ * writes the document's one top-level value into j. 0, or ERR_NOMEM /
+ * ERR_IO with d filled. */
+int json_save(const char *path, void (*fill)(struct json *j, void *ctx),
+    void *ctx, struct diag *d);
+
 #endif

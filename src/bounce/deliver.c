@@ -1,6 +1,5 @@
 #include "bounce/deliver.h"
 #include "bounce/wav_out.h"
-#include "base/atomic_file.h"
 #include "base/json.h"
 #include "base/path.h"
 #include "dsp/limiter.h"
@@ -185,87 +184,61 @@ delivered_loudness(const struct qc_spec *spec, const struct qc_file_result *r)
 	    r->m.integrated_lufs;
 }
 
-static int
-write_report(const struct deliver_result *res, const struct qc_spec *spec,
-    struct diag *d)
+struct report {
+	const struct deliver_result *res;
+	const struct qc_spec *spec;
+};
+
+static void
+fill_report(struct json *jp, void *ctx)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *mem = open_memstream(&buf, &size);
-	struct json j;
-	int rc;
+	const struct deliver_result *res = ((struct report *)ctx)->res;
+	const struct qc_spec *spec = ((struct report *)ctx)->spec;
 
-	if (mem == NULL)
-		return diag_set(d, ERR_NOMEM, NULL, 0, "out of memory");
-	json_init(&j, mem);
-	json_object_begin(&j);
-	json_key(&j, "file");
-	json_string(&j, res->files.paths[0]);
-	json_key(&j, "spec");
-	json_string(&j, spec->name);
-	json_key(&j, "compliant");
-	json_bool(&j, res->verdict.pass);
-	json_key(&j, "gain_db");
-	json_double(&j, res->gain_db);
-	json_key(&j, "limiter_ceiling_dbtp");
-	json_double(&j, spec->true_peak_max_dbtp);
-	json_key(&j, "limiter_margin_db");
-	json_double(&j, res->margin_db);
-	json_key(&j, "limit_passes");
-	json_int(&j, res->passes);
-	json_key(&j, "before");
-	json_object_begin(&j);
-	json_key(&j, "integrated_lufs");
-	json_double(&j, res->before.m.integrated_lufs);
-	json_key(&j, "speech_gated_lufs");
-	json_double(&j, res->before.m.speech_gated_lufs);
-	json_key(&j, "true_peak_dbtp");
-	json_double(&j, res->before.m.true_peak_dbtp);
-	json_object_end(&j);
-	json_key(&j, "after");
-	json_object_begin(&j);
-	json_key(&j, "integrated_lufs");
-	json_double(&j, res->after.m.integrated_lufs);
-	json_key(&j, "speech_gated_lufs");
-	json_double(&j, res->after.m.speech_gated_lufs);
-	json_key(&j, "speech_percent");
-	json_double(&j, res->after.m.speech_percent);
-	json_key(&j, "lra_lu");
-	json_double(&j, res->after.m.lra_lu);
-	json_key(&j, "short_term_max_lufs");
-	json_double(&j, res->after.m.short_term_max_lufs);
-	json_key(&j, "momentary_max_lufs");
-	json_double(&j, res->after.m.momentary_max_lufs);
-	json_key(&j, "true_peak_dbtp");
-	json_double(&j, res->after.m.true_peak_dbtp);
-	json_object_end(&j);
-	json_key(&j, "criteria");
-	json_array_begin(&j);
-	for (int i = 0; i < res->verdict.count; i++) {
-		const struct qc_criterion *c = &res->verdict.c[i];
-
-		json_object_begin(&j);
-		json_key(&j, "name");
-		json_string(&j, c->name);
-		json_key(&j, "value");
-		json_double(&j, c->value);
-		json_key(&j, "min");
-		json_double(&j, c->low);
-		json_key(&j, "max");
-		json_double(&j, c->high);
-		json_key(&j, "margin");
-		json_double(&j, c->margin);
-		json_key(&j, "pass");
-		json_bool(&j, c->pass);
-		json_object_end(&j);
-	}
-	json_array_end(&j);
-	json_object_end(&j);
-	json_finish(&j);
-	fclose(mem);
-	rc = atomic_file_write(res->report_path, buf, size, false, d);
-	free(buf);
-	return rc;
+	json_object_begin(jp);
+	json_key(jp, "file");
+	json_string(jp, res->files.paths[0]);
+	json_key(jp, "spec");
+	json_string(jp, spec->name);
+	json_key(jp, "compliant");
+	json_bool(jp, res->verdict.pass);
+	json_key(jp, "gain_db");
+	json_double(jp, res->gain_db);
+	json_key(jp, "limiter_ceiling_dbtp");
+	json_double(jp, spec->true_peak_max_dbtp);
+	json_key(jp, "limiter_margin_db");
+	json_double(jp, res->margin_db);
+	json_key(jp, "limit_passes");
+	json_int(jp, res->passes);
+	json_key(jp, "before");
+	json_object_begin(jp);
+	json_key(jp, "integrated_lufs");
+	json_double(jp, res->before.m.integrated_lufs);
+	json_key(jp, "speech_gated_lufs");
+	json_double(jp, res->before.m.speech_gated_lufs);
+	json_key(jp, "true_peak_dbtp");
+	json_double(jp, res->before.m.true_peak_dbtp);
+	json_object_end(jp);
+	json_key(jp, "after");
+	json_object_begin(jp);
+	json_key(jp, "integrated_lufs");
+	json_double(jp, res->after.m.integrated_lufs);
+	json_key(jp, "speech_gated_lufs");
+	json_double(jp, res->after.m.speech_gated_lufs);
+	json_key(jp, "speech_percent");
+	json_double(jp, res->after.m.speech_percent);
+	json_key(jp, "lra_lu");
+	json_double(jp, res->after.m.lra_lu);
+	json_key(jp, "short_term_max_lufs");
+	json_double(jp, res->after.m.short_term_max_lufs);
+	json_key(jp, "momentary_max_lufs");
+	json_double(jp, res->after.m.momentary_max_lufs);
+	json_key(jp, "true_peak_dbtp");
+	json_double(jp, res->after.m.true_peak_dbtp);
+	json_object_end(jp);
+	json_key(jp, "criteria");
+	qc_verdict_json(jp, &res->verdict);
+	json_object_end(jp);
 }
 
 int
@@ -362,7 +335,8 @@ bounce_deliver(const struct session *s, const struct bounce_options *o,
 		    spec->tolerance_lu / 2)
 			res->gain_db += spec->target_lufs - loud;
 	}
-	rc = write_report(res, spec, d);
+	rc = json_save(res->report_path, fill_report,
+	    &(struct report){ res, spec }, d);
 out:
 	unlink(scratch);
 	for (int i = 1; i < raw.file_count; i++)

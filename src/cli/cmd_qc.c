@@ -1,7 +1,6 @@
 /* dubstage qc: judge files against a delivery spec. */
 #include "cli/cli.h"
 #include "cli/measure_run.h"
-#include "base/atomic_file.h"
 #include "base/json.h"
 #include "qc/measure.h"
 #include "qc/spec.h"
@@ -64,56 +63,26 @@ qc_report_json(struct json *j, const struct measured_file *f,
 		json_key(j, "pass");
 		json_bool(j, v->pass);
 		json_key(j, "criteria");
-		json_array_begin(j);
-		for (int i = 0; i < v->count; i++) {
-			const struct qc_criterion *c = &v->c[i];
-
-			json_object_begin(j);
-			json_key(j, "name");
-			json_string(j, c->name);
-			json_key(j, "unit");
-			json_string(j, c->unit);
-			json_key(j, "value");
-			json_double(j, c->value);
-			json_key(j, "min");
-			json_double(j, c->low);
-			json_key(j, "max");
-			json_double(j, c->high);
-			json_key(j, "margin");
-			json_double(j, c->margin);
-			json_key(j, "pass");
-			json_bool(j, c->pass);
-			json_key(j, "note");
-			json_string(j, c->note);
-			json_object_end(j);
-		}
-		json_array_end(j);
+		qc_verdict_json(j, v);
 	}
 	json_object_end(j);
 }
 
-static int
-write_report(const char *path, struct measured_file *files,
-    struct qc_verdict *v, int n, struct diag *d)
-{
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *mem = open_memstream(&buf, &size);
-	struct json j;
-	int rc;
+struct report {
+	struct measured_file *files;
+	struct qc_verdict *v;
+	int n;
+};
 
-	if (mem == NULL)
-		return diag_set(d, ERR_NOMEM, path, 0, "out of memory");
-	json_init(&j, mem);
-	json_array_begin(&j);
-	for (int i = 0; i < n; i++)
-		qc_report_json(&j, &files[i], files[i].rc == 0 ? &v[i] : NULL);
-	json_array_end(&j);
-	json_finish(&j);
-	fclose(mem);
-	rc = atomic_file_write(path, buf, size, false, d);
-	free(buf);
-	return rc;
+static void
+fill_report(struct json *j, void *ctx)
+{
+	struct report *r = ctx;
+
+	json_array_begin(j);
+	for (int i = 0; i < r->n; i++)
+		qc_report_json(j, &r->files[i], r->files[i].rc == 0 ? &r->v[i] : NULL);
+	json_array_end(j);
 }
 
 static int
@@ -185,7 +154,8 @@ run(int argc, char **argv, FILE *out, FILE *err)
 		failed += !v[i].pass;
 		print_verdict(files[i].path, &v[i], out);
 	}
-	if (report != NULL && write_report(report, files, v, n, &d) != 0) {
+	if (report != NULL && json_save(report, fill_report,
+	    &(struct report){ files, v, n }, &d) != 0) {
 		fprintf(err, "dubstage qc: %s: %s\n", report, d.message);
 		failed++;
 	}

@@ -4,6 +4,7 @@
  * recommendation is not a criterion.
  */
 #include "qc/spec.h"
+#include "base/json.h"
 
 #include <math.h>
 #include <strings.h>
@@ -154,4 +155,33 @@ qc_judge(const struct qc_spec *spec, const struct qc_measured *m,
 	if (!isnan(spec->momentary_max_lufs))
 		add(out, "momentary-max", "LUFS", m->momentary_max_lufs,
 		    -INFINITY, spec->momentary_max_lufs, NULL);
+}
+
+void
+qc_verdict_json(struct json *j, const struct qc_verdict *v)
+{
+	json_array_begin(j);
+	for (int i = 0; i < v->count; i++) {
+		const struct qc_criterion *c = &v->c[i];
+
+		json_object_begin(j);
+		json_key(j, "name");
+		json_string(j, c->name);
+		json_key(j, "unit");
+		json_string(j, c->unit);
+		json_key(j, "value");
+		json_double(j, c->value);
+		json_key(j, "min");
+		json_double(j, c->low);
+		json_key(j, "max");
+		json_double(j, c->high);
+		json_key(j, "margin");
+		json_double(j, c->margin);
+		json_key(j, "pass");
+		json_bool(j, c->pass);
+		json_key(j, "note");
+		json_string(j, c->note);
+		json_object_end(j);
+	}
+	json_array_end(j);
 }

@@ -69,6 +69,12 @@ struct qc_verdict {
 	bool pass;                   /* every criterion passed */
 };
 
+struct json;
+
+/* Writes the verdict's criteria as a JSON array (name, unit, value, min,
+ * max, margin, pass, note). */
+void qc_verdict_json(struct json *j, const struct qc_verdict *v);
+
 /* Judges m against spec. Pure. */
 void qc_judge(const struct qc_spec *spec, const struct qc_measured *m,
     struct qc_verdict *out);
