@@ -340,6 +340,78 @@ feed_speech_flags(struct speech *sp, struct loudness *m)
 		loudness_set_speech_hop(m, step.step, step.active);
 }
 
+/*
+ * Read-ahead: a thread reads and converts the next block into the other
+ * of two buffers while the meter works on this one, so file reading,
+ * conversion and metering overlap on the two cores.
+ */
+struct readahead {
+	struct reader *rd;
+	int block;
+	float *planes[2][QC_MAX_CHANNELS];
+	int frames[2];
+	sem_t filled[2], empty[2];
+	pthread_t thread;
+	bool stop, on;
+};
+
+static void *
+readahead_main(void *arg)
+{
+	struct readahead *ra = arg;
+
+	for (int k = 0;; k ^= 1) {
+		sem_wait(&ra->empty[k]);
+		if (ra->stop)
+			return NULL;
+		ra->frames[k] = reader_read(ra->rd, ra->planes[k], ra->block);
+		sem_post(&ra->filled[k]);
+		if (ra->frames[k] == 0)
+			return NULL;
+	}
+}
+
+static int
+readahead_start(struct readahead *ra)
+{
+	for (int k = 0; k < 2; k++) {
+		sem_init(&ra->filled[k], 0, 0);
+		sem_init(&ra->empty[k], 0, 1);
+	}
+	ra->on = pthread_create(&ra->thread, NULL, readahead_main, ra) == 0;
+	return ra->on ? 0 : ERR_NOMEM;
+}
+
+/* The next block (its buffer index in *k): frames, 0 at the end. */
+static int
+readahead_next(struct readahead *ra, int k)
+{
+	sem_wait(&ra->filled[k]);
+	return ra->frames[k];
+}
+
+static void
+readahead_release(struct readahead *ra, int k)
+{
+	sem_post(&ra->empty[k]);
+}
+
+static void
+readahead_stop(struct readahead *ra)
+{
+	if (!ra->on)
+		return;
+	ra->stop = true;
+	sem_post(&ra->empty[0]);
+	sem_post(&ra->empty[1]);
+	pthread_join(ra->thread, NULL);
+	for (int k = 0; k < 2; k++) {
+		sem_destroy(&ra->filled[k]);
+		sem_destroy(&ra->empty[k]);
+	}
+	ra->on = false;
+}
+
 static int
 measure_ours(SNDFILE *f, const SF_INFO *info, const struct qc_layout *lay,
     const struct qc_measure_options *o, struct qc_file_result *r,
@@ -352,10 +424,11 @@ measure_ours(SNDFILE *f, const SF_INFO *info, const struct qc_layout *lay,
 	struct helper h = { 0 };
 	bool helper_on = false;
 	int nch = info->channels, block, rc = 0;
-	float *planes[QC_MAX_CHANNELS] = { NULL }, *mono = NULL, *arena = NULL;
+	float **planes, *mono = NULL, *arena = NULL;
 	struct reader rd = { 0 };
+	struct readahead ra = { 0 };
 	int64_t done = 0;
-	int n;
+	int n, k = 0;
 
 	block = o->series != NULL ? info->samplerate / 10 : OURS_BLOCK_FRAMES;
 	loudness_config_init(&cfg, info->samplerate, nch, LOUDNESS_LAYOUT_CUSTOM);
@@ -383,17 +456,24 @@ measure_ours(SNDFILE *f, const SF_INFO *info, const struct qc_layout *lay,
 	/* one allocation, each channel 40 floats further than a multiple of
 	 * the block: equal 4 KiB offsets would make the per-channel stores
 	 * alias in the store buffer and halve the conversion's speed */
-	arena = malloc((size_t)(block + 40) * (size_t)nch * sizeof *arena);
-	for (int c = 0; arena != NULL && c < nch; c++)
-		planes[c] = arena + (size_t)c * (size_t)(block + 40);
+	arena = malloc((size_t)(block + 40) * (size_t)nch * 2 * sizeof *arena);
+	for (int b = 0; arena != NULL && b < 2; b++)
+		for (int c = 0; c < nch; c++)
+			ra.planes[b][c] = arena + (size_t)(b * nch + c) *
+			    (size_t)(block + 40);
 	if (reader_init(&rd, f, info, block) != 0 || mono == NULL ||
 	    arena == NULL) {
 		rc = diag_set(d, ERR_NOMEM, NULL, 0, "out of memory");
 		goto out;
 	}
+	ra.rd = &rd;
+	ra.block = block;
+	if (readahead_start(&ra) != 0) {
+		rc = diag_set(d, ERR_NOMEM, NULL, 0, "cannot start a thread");
+		goto out;
+	}
 	if (loudness_parts(m) == 2) {
 		h.m = m;
-		h.ch = (const float *const *)planes;
 		h.channels = nch;
 		h.sp = sp;
 		h.lay = lay;
@@ -406,9 +486,11 @@ measure_ours(SNDFILE *f, const SF_INFO *info, const struct qc_layout *lay,
 			sem_destroy(&h.done);
 		}
 	}
-	while ((n = reader_read(&rd, planes, block)) > 0) {
+	for (; (n = readahead_next(&ra, k)) > 0; readahead_release(&ra, k), k ^= 1) {
 		int frames = n;
 
+		planes = ra.planes[k];
+		h.ch = (const float *const *)planes;
 		if (loudness_parts(m) == 1) {
 			loudness_process(m, (const float *const *)planes, frames);
 		} else {
@@ -444,6 +526,7 @@ measure_ours(SNDFILE *f, const SF_INFO *info, const struct qc_layout *lay,
 		if (o->progress != NULL)
 			o->progress(o->progress_ctx, done, info->frames);
 	}
+	readahead_stop(&ra);
 	if (sp != NULL) {
 		speech_finish(sp);
 		feed_speech_flags(sp, m);
@@ -464,6 +547,7 @@ measure_ours(SNDFILE *f, const SF_INFO *info, const struct qc_layout *lay,
 		r->sample_peak_ch_dbfs[c] = res.sample_peak_ch_dbfs[c];
 	}
 out:
+	readahead_stop(&ra);
 	if (helper_on) {
 		h.quit = true;
 		sem_post(&h.go);
