@@ -19,6 +19,8 @@ struct write_queue {
 	int *first_plane;       /* index of each file's first plane */
 	int total_planes;
 	int block;
+	size_t stride;          /* floats between planes: block + 16, so equal
+	                           4 KiB offsets do not make them alias */
 
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -54,7 +56,7 @@ writer_main(void *arg)
 
 			for (int c = 0; c < q->channels[f]; c++)
 				ch[c] = s->planes + (size_t)(q->first_plane[f] + c) *
-				    (size_t)q->block;
+				    q->stride;
 			rc = wav_out_write(q->files[f], ch, s->frames, &d);
 		}
 		pthread_mutex_lock(&q->lock);
@@ -81,6 +83,7 @@ write_queue_create(struct write_queue **out, struct wav_out *const *files,
 	q->files = files;
 	q->nfiles = nfiles;
 	q->block = block_frames;
+	q->stride = (size_t)block_frames + 16;
 	q->channels = malloc((size_t)nfiles * sizeof *q->channels);
 	q->first_plane = malloc((size_t)nfiles * sizeof *q->first_plane);
 	if (q->channels == NULL || q->first_plane == NULL)
@@ -91,8 +94,8 @@ write_queue_create(struct write_queue **out, struct wav_out *const *files,
 		q->total_planes += channels[f];
 	}
 	for (int i = 0; i < SLOTS; i++) {
-		q->slots[i].planes = malloc((size_t)q->total_planes *
-		    (size_t)block_frames * sizeof(float));
+		q->slots[i].planes = malloc((size_t)q->total_planes * q->stride *
+		    sizeof(float));
 		if (q->slots[i].planes == NULL)
 			goto nomem;
 	}
@@ -135,8 +138,8 @@ write_queue_push(struct write_queue *q, const float *const *const *planes,
 	/* the writer never touches a free slot: copy without the lock */
 	for (int f = 0; f < q->nfiles; f++)
 		for (int c = 0; c < q->channels[f]; c++)
-			memcpy(s->planes + (size_t)(q->first_plane[f] + c) *
-			    (size_t)q->block, planes[f][c], (size_t)frames * sizeof(float));
+			memcpy(s->planes + (size_t)(q->first_plane[f] + c) * q->stride,
+			    planes[f][c], (size_t)frames * sizeof(float));
 	s->frames = frames;
 
 	pthread_mutex_lock(&q->lock);
