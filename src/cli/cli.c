@@ -15,6 +15,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_bounce,
 	&cmd_measure,
 	&cmd_qc,
+	&cmd_import,
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

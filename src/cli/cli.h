@@ -60,5 +60,6 @@ extern const struct cli_command cmd_validate;
 extern const struct cli_command cmd_bounce;
 extern const struct cli_command cmd_measure;
 extern const struct cli_command cmd_qc;
+extern const struct cli_command cmd_import;
 
 #endif
