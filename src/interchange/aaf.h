@@ -101,6 +101,7 @@ struct aaf_essence {
 	int64_t data_offset;          /* embedded: bytes before the first sample */
 	bool big_endian;              /* embedded AIFC: samples are big-endian */
 	int64_t origin_frames;        /* source timecode origin (BWF time ref) */
+	char created[20];             /* "YYYY-MM-DD HH:MM:SS" of the source; "" */
 	uint8_t source_mob_id[32];    /* SMPTE UMID of the source (file) mob */
 	uint32_t source_slot_id;      /* and its slot */
 	struct aaf_tag *tags;         /* master clip user comments */
@@ -120,7 +121,9 @@ struct aaf_clip {
 	int64_t source_offset_frames; /* into the source, at the timeline rate */
 	int64_t position_eu, length_eu, source_offset_eu;
 	int channels;                 /* channels the clip plays */
-	struct aaf_channel *chans;    /* nchans == 0: offline, no media found */
+	struct aaf_channel *chans;    /* one a channel; none when the file names
+	                                 no source (media not found on disk is
+	                                 an essence with path NULL) */
 	size_t nchans;
 	bool has_gain;                /* constant clip gain */
 	struct aaf_rational gain;     /* linear */
@@ -229,6 +232,13 @@ void aaf_timeline_free(struct aaf_timeline *t);   /* NULL is a no-op */
  * ERR_PARSE, ERR_NOTFOUND (not embedded), ERR_NOMEM. */
 int aaf_essence_read(const char *path, const struct aaf_essence *e,
     uint8_t **data, size_t *size, struct diag *d);
+
+/* Writes embedded essence e of the AAF at path as a PCM WAV file at
+ * wav_path (replaced atomically): its frames, channels, rate and bits as
+ * read, AIFC samples made little-endian. 0, ERR_NOTFOUND (not embedded),
+ * ERR_INVALID (not PCM of 8 to 32 bits), ERR_IO, ERR_PARSE, ERR_NOMEM. */
+int aaf_essence_extract(const char *path, const struct aaf_essence *e,
+    const char *wav_path, struct diag *d);
 
 /* Prints a plain-text listing of t to out. */
 void aaf_dump(const struct aaf_timeline *t, FILE *out);

@@ -219,6 +219,8 @@ aaf_dump(const struct aaf_timeline *t, FILE *out)
 			fprintf(out, "  embedded (stream %u, data at %" PRId64 ")",
 			    (unsigned)e->stream, e->data_offset);
 		fputc('\n', out);
+		if (e->created[0] != '\0')
+			fprintf(out, "      created %s\n", e->created);
 		put_str(out, "      uri ", e->uri);
 		if (e->uri)
 			fputc('\n', out);

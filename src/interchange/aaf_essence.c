@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/atomic_file.h"
 #include "interchange/aaf_ids.h"
 #include "interchange/aaf_internal.h"
 #include "interchange/cfb.h"
@@ -116,8 +117,16 @@ parse_head(const uint8_t *p, size_t n, struct audio_head *h)
 			h->frames = be32(c + 10);
 			h->bits = be16(c + 14);
 			h->rate = ext80_to_int(c + 16);
+			/* AIFC "sowt": little-endian samples */
+			if (have >= 22 && size >= 22 && memcmp(c + 26, "sowt", 4) == 0)
+				h->big_endian = false;
 		} else if (!riff && memcmp(c, "SSND", 4) == 0 && have >= 8) {
 			h->data_offset = (int64_t)body + 8 + be32(c + 8);
+			/* Pro Tools leaves COMM's frame count 0 in summaries; the
+			 * chunk's size counts its 8-byte offset and block size too */
+			if (h->frames == 0 && h->channels > 0 && h->bits > 0 && size >= 8)
+				h->frames = (size - 8 - be32(c + 8)) /
+				    ((uint32_t)h->channels * (((uint32_t)h->bits + 7) / 8));
 			break;
 		}
 		if (size > n)            /* a summary stops where the data starts */
@@ -154,20 +163,32 @@ read_sound_props(struct aaf_walk *w, struct aaf_obj *d, struct aaf_essence *e)
 {
 	uint64_t u;
 	int64_t len;
-	struct aaf_rat r;
+	struct aaf_rat r, audio;
+	bool have_rate = aaf_obj_rat(w->f, d, PID_FILEDESC_SAMPLERATE, &r) == 0 &&
+	    r.num > 0 && r.den > 0;
 
 	if (aaf_obj_uint(w->f, d, PID_SOUNDDESC_CHANNELS, &u) == 0 && u < 1024)
 		e->channels = (int)u;
 	if (aaf_obj_uint(w->f, d, PID_SOUNDDESC_BITS, &u) == 0 && u < 1024)
 		e->bits = (int)u;
-	if (aaf_obj_rat(w->f, d, PID_FILEDESC_SAMPLERATE, &r) == 0 && r.den == 1 &&
-	    r.num > 0)
+	if (have_rate && r.den == 1)
 		e->sample_rate_hz = r.num;
-	else if (aaf_obj_rat(w->f, d, PID_SOUNDDESC_SAMPLINGRATE, &r) == 0 &&
-	    r.den > 0 && r.num > 0 && r.num % r.den == 0)
-		e->sample_rate_hz = r.num / r.den;
-	if (aaf_obj_int(w->f, d, PID_FILEDESC_LENGTH, &len) == 0 && len > 0)
+	else if (aaf_obj_rat(w->f, d, PID_SOUNDDESC_SAMPLINGRATE, &audio) == 0 &&
+	    audio.den > 0 && audio.num > 0 && audio.num % audio.den == 0)
+		e->sample_rate_hz = audio.num / audio.den;
+	/* the length counts the descriptor's sample rate; WAVE and AIFC files
+	 * say it better in their own header (Premiere gives video frames) */
+	if (e->kind != AAF_ESSENCE_PCM ||
+	    aaf_obj_int(w->f, d, PID_FILEDESC_LENGTH, &len) != 0 || len <= 0)
+		return 0;
+	if (have_rate && r.den == 1 && r.num == e->sample_rate_hz) {
 		e->length_frames = len;
+	} else if (have_rate && e->sample_rate_hz > 0) {
+		struct aaf_rational from = {r.num, r.den};
+
+		if (aaf_eu_to_frames(len, from, e->sample_rate_hz, &len) == 0)
+			e->length_frames = len;
+	}
 	return 0;
 }
 
@@ -373,6 +394,16 @@ read_source(struct aaf_walk *w, const struct aaf_mobid *src, uint32_t src_slot,
 		apply_head(e, &h, true);
 	if ((rc = read_locator(w, desc, e)) != 0)
 		return rc;
+	{
+		struct aaf_timestamp ts;
+
+		if (aaf_obj_timestamp(w->f, mob, PID_MOB_CREATIONTIME, &ts) == 0 &&
+		    ts.year > 0 && ts.year < 10000 && ts.month <= 12 && ts.day <= 31 &&
+		    ts.hour < 24 && ts.minute < 60 && ts.second < 61)
+			snprintf(e->created, sizeof e->created,
+			    "%04d-%02u-%02u %02u:%02u:%02u", ts.year, ts.month, ts.day,
+			    ts.hour, ts.minute, ts.second);
+	}
 	/* the slot's origin: where the file starts in source timecode */
 	if (aaf_obj_list(w->f, mob, PID_MOB_SLOTS, &slots, &nslots) == 0) {
 		for (size_t i = 0; i < nslots; i++) {
@@ -456,5 +487,84 @@ aaf_essence_read(const char *path, const struct aaf_essence *e, uint8_t **data,
 		return rc;
 	rc = cfb_read_stream(c, e->stream, data, size, d);
 	cfb_close(c);
+	return rc;
+}
+
+static void
+put_le(uint8_t *p, uint32_t v, int n)
+{
+	for (int i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+int
+aaf_essence_extract(const char *path, const struct aaf_essence *e,
+    const char *wav_path, struct diag *d)
+{
+	uint8_t *data = NULL, *wav;
+	size_t size = 0, block, frames, bytes;
+	int bps = (e->bits + 7) / 8, rc;
+
+	if (!e->embedded)
+		return ERR_NOTFOUND;
+	if (e->channels <= 0 || e->channels > 64 || e->sample_rate_hz <= 0 ||
+	    e->bits < 8 || e->bits > 32)
+		return diag_set(d, ERR_INVALID, path, 0,
+		    "\"%s\": not PCM the reader can write (%d ch, %d Hz, %d bits)",
+		    e->unique_name ? e->unique_name : "?", e->channels,
+		    e->sample_rate_hz, e->bits);
+	if ((rc = aaf_essence_read(path, e, &data, &size, d)) != 0)
+		return rc;
+	if (e->data_offset < 0 || (size_t)e->data_offset > size) {
+		free(data);
+		return diag_set(d, ERR_PARSE, path, 0,
+		    "\"%s\": its audio starts past its stream", e->unique_name);
+	}
+	block = (size_t)e->channels * (size_t)bps;
+	frames = (size - (size_t)e->data_offset) / block;
+	if (e->length_frames > 0 && (uint64_t)e->length_frames < frames)
+		frames = (size_t)e->length_frames;
+	bytes = frames * block;
+	if (bytes > UINT32_MAX - 44) {
+		free(data);
+		return diag_set(d, ERR_INVALID, path, 0, "\"%s\" is too long for WAV",
+		    e->unique_name);
+	}
+	if ((wav = malloc(44 + bytes)) == NULL) {
+		free(data);
+		return ERR_NOMEM;
+	}
+	memcpy(wav, "RIFF", 4);
+	put_le(wav + 4, (uint32_t)(36 + bytes), 4);
+	memcpy(wav + 8, "WAVEfmt ", 8);
+	put_le(wav + 16, 16, 4);
+	put_le(wav + 20, 1, 2);                           /* PCM */
+	put_le(wav + 22, (uint32_t)e->channels, 2);
+	put_le(wav + 24, (uint32_t)e->sample_rate_hz, 4);
+	put_le(wav + 28, (uint32_t)((size_t)e->sample_rate_hz * block), 4);
+	put_le(wav + 32, (uint32_t)block, 2);
+	put_le(wav + 34, (uint32_t)(bps * 8), 2);
+	memcpy(wav + 36, "data", 4);
+	put_le(wav + 40, (uint32_t)bytes, 4);
+	memcpy(wav + 44, data + e->data_offset, bytes);
+	if (e->big_endian) {                 /* AIFC: big-endian, 8 bits signed */
+		for (size_t i = 0; i < bytes; i += (size_t)bps) {
+			uint8_t *smp = wav + 44 + i;
+
+			if (bps == 1) {
+				smp[0] ^= 0x80;
+				continue;
+			}
+			for (int a = 0, b = bps - 1; a < b; a++, b--) {
+				uint8_t tmp = smp[a];
+
+				smp[a] = smp[b];
+				smp[b] = tmp;
+			}
+		}
+	}
+	free(data);
+	rc = atomic_file_write(wav_path, wav, 44 + bytes, false, d);
+	free(wav);
 	return rc;
 }

@@ -17,6 +17,7 @@
 #include "interchange/aaf_obj.h"
 
 #define AAF_MAX_WALK 48           /* nested segments and mob references */
+#define AAF_MAX_STEPS 20000000L   /* segments visited, all told */
 
 /* Per-clip context the enclosing operation groups set. */
 struct aaf_clipctx {
@@ -37,7 +38,7 @@ struct aaf_walk {
 	bool protools;                    /* Pro Tools export */
 	struct aaf_obj *content;          /* ContentStorage: mobs, essence data */
 	struct aaf_obj *top;              /* the composition */
-	enum { SLOT_OTHER, SLOT_AUDIO, SLOT_MARKERS } slot_kind;
+	enum { SLOT_OTHER, SLOT_AUDIO, SLOT_VIDEO, SLOT_MARKERS } slot_kind;
 	struct aaf_rational slot_rate;    /* edit rate of the slot being read */
 	bool tc_found;
 	int64_t video_eu;                 /* longest picture track */
@@ -62,6 +63,7 @@ struct aaf_walk {
 	struct aaf_rational marker_rate;  /* of the event slot being read */
 	struct aaf_obj *stack[AAF_MAX_WALK];  /* mobs and segments being read */
 	int depth;
+	long steps;                       /* work done, against AAF_MAX_STEPS */
 };
 
 /* ---- timeline building (aaf_timeline.c) ---- */

@@ -141,9 +141,23 @@ soft(int rc)
 	return rc == ERR_NOTFOUND ? 0 : rc;
 }
 
+/* Counts work: mob references let a small file ask for a great deal of
+ * walking, which is cut short. */
+static int
+step(struct aaf_walk *w, struct aaf_obj *obj)
+{
+	if (++w->steps > AAF_MAX_STEPS)
+		return aaf_obj_fault(w->f, obj, ERR_PARSE,
+		    "the composition asks for more than %ld steps to read",
+		    AAF_MAX_STEPS);
+	return 0;
+}
+
 static int
 push(struct aaf_walk *w, struct aaf_obj *obj)
 {
+	if (step(w, obj) != 0)
+		return ERR_PARSE;
 	if (w->depth >= AAF_MAX_WALK)
 		return aaf_obj_fault(w->f, obj, ERR_PARSE,
 		    "segments and references nested deeper than %d", AAF_MAX_WALK);
@@ -396,7 +410,7 @@ locate(struct aaf_walk *w, struct aaf_obj *seg, int64_t off, int64_t *rel,
 	struct aaf_obj **items = NULL, *found = NULL;
 	size_t n = 0;
 
-	if (seg == NULL || depth > AAF_MAX_WALK)
+	if (seg == NULL || depth > AAF_MAX_WALK || step(w, seg) != 0)
 		return NULL;
 	if (aaf_obj_is(seg, AAF_C_SOURCECLIP)) {
 		*rel = off;
@@ -490,15 +504,30 @@ mobid_zero(const struct aaf_mobid *id)
 	return true;
 }
 
+/* extra += eu converted from rate to the track's rate; exact for 0. */
+static void
+add_extra(struct aaf_walk *w, int64_t eu, struct aaf_rational rate,
+    int64_t *extra)
+{
+	int64_t v;
+
+	if (eu != 0 && aaf_eu_convert(eu, rate, cur_track(w)->edit_rate, &v) == 0)
+		*extra += v;
+}
+
 /*
- * Follows source clip sc (its StartTime plus off, in edit units at rate)
- * to the essence it plays, adding a channel to clip ci of the current
- * track; through sub-clip and adjusted-clip compositions the clip gets
- * their name, comments and level, and the offset into its media.
+ * Follows source clip sc to the essence it plays, adding a channel to clip
+ * ci of the current track: through sub-clip and adjusted-clip compositions
+ * (the clip gets their name, comments and level) and a master clip to a
+ * source mob. off is where in sc the clip starts (edit units at rate);
+ * *extra collects, in the track's edit units, how much further into the
+ * media the clip starts than its own StartTime says (a sub-clip's start,
+ * a master clip's): each such value is converted once, so the usual
+ * zero costs no rounding.
  */
 static int
 follow(struct aaf_walk *w, size_t ci, struct aaf_obj *sc, int64_t off,
-    struct aaf_rational rate, bool first)
+    struct aaf_rational rate, bool first, bool top, int64_t *extra)
 {
 	struct aaf_track *tr = cur_track(w);
 	struct aaf_mobid id;
@@ -518,6 +547,8 @@ follow(struct aaf_walk *w, size_t ci, struct aaf_obj *sc, int64_t off,
 		return rc;
 	if ((rc = soft(aaf_obj_int(w->f, sc, PID_SOURCECLIP_STARTTIME, &start))))
 		return rc;
+	if (!top)
+		add_extra(w, start, rate, extra);
 	off += start;
 	rc = aaf_obj_set_find(w->f, w->content, PID_CONTENT_MOBS, id.b, 32, &mob);
 	if (rc == ERR_NOTFOUND) {
@@ -527,15 +558,26 @@ follow(struct aaf_walk *w, size_t ci, struct aaf_obj *sc, int64_t off,
 	}
 	if (rc != 0)
 		return rc;
+	for (int i = 0; i < w->depth; i++)
+		if (w->stack[i] == mob) {
+			aaf_warn(w->t, "%s: a clip's source refers back to itself; "
+			    "left offline", track_label(w, lab, sizeof lab));
+			return 0;
+		}
 	if ((rc = push(w, mob)) != 0)
 		return rc;
 	if ((rc = find_slot(w, mob, slot_id, &slot)) != 0)
 		goto out;
-	if (slot == NULL) {
-		if (aaf_obj_is(mob, AAF_C_SOURCEMOB))
-			goto essence;          /* a file mob named directly */
+	if (slot == NULL && !aaf_obj_is(mob, AAF_C_SOURCEMOB)) {
 		aaf_warn(w->t, "%s: a clip names slot %llu of a mob that lacks it",
 		    track_label(w, lab, sizeof lab), (unsigned long long)slot_id);
+		goto out;
+	}
+	if (aaf_obj_is(mob, AAF_C_SOURCEMOB)) {
+		size_t ei;                 /* a file mob named directly */
+
+		if ((rc = aaf_essence_find(w, NULL, &id, (uint32_t)slot_id, &ei)) == 0)
+			rc = aaf_channel_add(&tr->clips[ci], ei, 0);
 		goto out;
 	}
 	if (aaf_obj_rat(w->f, slot, PID_TIMELINESLOT_EDITRATE, &r) == 0 &&
@@ -544,13 +586,13 @@ follow(struct aaf_walk *w, size_t ci, struct aaf_obj *sc, int64_t off,
 		if (aaf_eu_convert(off, rate, slot_rate, &eu) == 0)
 			off = eu;
 	}
-	if (aaf_obj_is(mob, AAF_C_SOURCEMOB))
-		goto essence;
 	if ((rc = aaf_obj_strong(w->f, slot, PID_SLOT_SEGMENT, &seg)) != 0) {
 		rc = soft(rc);
 		goto out;
 	}
 	sc2 = locate(w, seg, off, &rel, &gain, &has_gain, 0);
+	if (sc2 != NULL)
+		add_extra(w, -(off - rel), slot_rate, extra);  /* where sc2 sits */
 	if (aaf_obj_is(mob, AAF_C_MASTERMOB)) {
 		struct aaf_mobid src;
 		uint64_t src_slot = 1, track_no = 0;
@@ -567,13 +609,10 @@ follow(struct aaf_walk *w, size_t ci, struct aaf_obj *sc, int64_t off,
 		    (rc = soft(aaf_obj_int(w->f, sc2, PID_SOURCECLIP_STARTTIME, &s2))) ||
 		    (rc = soft(aaf_obj_uint(w->f, slot, PID_SLOT_PHYSTRACK, &track_no))))
 			goto out;
+		add_extra(w, s2, slot_rate, extra);
 		if ((rc = aaf_essence_find(w, mob, &src, (uint32_t)src_slot, &ei)) != 0)
 			goto out;
-		if ((rc = aaf_channel_add(&tr->clips[ci], ei, (int)track_no)) != 0)
-			goto out;
-		if (first && aaf_eu_convert(rel + s2, slot_rate,
-		    tr->edit_rate, &eu) == 0)
-			tr->clips[ci].source_offset_eu = eu;
+		rc = aaf_channel_add(&tr->clips[ci], ei, (int)track_no);
 		goto out;
 	}
 	if (aaf_obj_is(mob, AAF_C_COMPMOB)) {
@@ -594,19 +633,7 @@ follow(struct aaf_walk *w, size_t ci, struct aaf_obj *sc, int64_t off,
 			c->has_gain = true;
 		}
 		if (sc2 != NULL)
-			rc = follow(w, ci, sc2, rel, slot_rate, first);
-		goto out;
-	}
-	goto out;
-essence:
-	{
-		size_t ei;
-
-		if ((rc = aaf_essence_find(w, NULL, &id, (uint32_t)slot_id, &ei)) == 0)
-			rc = aaf_channel_add(&tr->clips[ci], ei, 0);
-		if (rc == 0 && first && aaf_eu_convert(off, slot_rate, tr->edit_rate,
-		    &eu) == 0)
-			tr->clips[ci].source_offset_eu = eu;
+			rc = follow(w, ci, sc2, rel, slot_rate, first, false, extra);
 	}
 out:
 	pop(w);
@@ -623,6 +650,7 @@ walk_sourceclip(struct aaf_walk *w, struct aaf_obj *sc)
 	int64_t len = 0, start = 0, eu;
 	struct aaf_mobid id;
 	uint64_t slot_id = 0;
+	int64_t extra = 0;
 	char *note = NULL;
 	size_t ci;
 	int rc;
@@ -658,7 +686,8 @@ walk_sourceclip(struct aaf_walk *w, struct aaf_obj *sc)
 				tr->clips[ci].chans[0].channel = 0;
 			return 0;
 		}
-		return follow(w, ci, sc, 0, tr->edit_rate, false);
+		return follow(w, ci, sc, 0, rate_ok(w->warp_rate) ? w->warp_rate :
+		    tr->edit_rate, false, true, &extra);
 	}
 
 	if ((c = aaf_clip_add(tr)) == NULL)
@@ -698,7 +727,10 @@ walk_sourceclip(struct aaf_walk *w, struct aaf_obj *sc)
 		w->combine_first_mob = id;
 		w->combine_first_slot = (uint32_t)slot_id;
 	}
-	return follow(w, ci, sc, 0, tr->edit_rate, true);
+	rc = follow(w, ci, sc, 0, rate_ok(w->warp_rate) ? w->warp_rate :
+	    tr->edit_rate, true, true, &extra);
+	tr->clips[ci].source_offset_eu += extra;
+	return rc;
 }
 
 /* ---- operation groups ---- */
@@ -1136,13 +1168,17 @@ walk_slot(struct aaf_walk *w, struct aaf_obj *slot)
 	if (is_timecode(&dd))
 		return walk_segment(w, seg, true);
 	if (is_picture(&dd)) {
-		int64_t len = length_of(w, seg);
+		int64_t len;
 
+		/* only its length matters: it can make the composition longer */
 		w->t->nvideo_tracks++;
-		if (rate_ok(w->slot_rate) && (w->video_eu == 0 ||
-		    (aaf_eu_convert(len, w->slot_rate, w->video_rate, &len) == 0 &&
-		    len > w->video_eu))) {
-			w->video_eu = length_of(w, seg);
+		w->slot_kind = SLOT_VIDEO;
+		if ((rc = walk_segment(w, seg, true)) != 0 || !rate_ok(w->slot_rate))
+			return rc;
+		if (!rate_ok(w->video_rate) ||
+		    (aaf_eu_convert(w->pos, w->slot_rate, w->video_rate, &len) == 0 &&
+		    len > w->video_eu)) {
+			w->video_eu = w->pos;
 			w->video_rate = w->slot_rate;
 		}
 		return 0;
@@ -1169,7 +1205,7 @@ mark_refs(struct aaf_walk *w, struct aaf_obj *seg, struct aaf_obj **mobs,
 	struct aaf_mobid id;
 	struct aaf_obj *sel;
 
-	if (seg == NULL || depth > AAF_MAX_WALK)
+	if (seg == NULL || depth > AAF_MAX_WALK || step(w, seg) != 0)
 		return;
 	if (aaf_obj_is(seg, AAF_C_SOURCECLIP) &&
 	    aaf_obj_mobid(w->f, seg, PID_SOURCEREF_SOURCEID, &id) == 0) {
@@ -1353,6 +1389,8 @@ walk_file(struct aaf_walk *w)
 		return rc;
 	rc = choose_composition(w, mobs, nmobs, &w->top);
 	free(mobs);
+	if (rc == 0 && w->steps > AAF_MAX_STEPS)
+		rc = ERR_PARSE;
 	if (rc != 0)
 		return rc;
 	if (w->top == NULL)
@@ -1371,6 +1409,8 @@ walk_file(struct aaf_walk *w)
 		rc = walk_slot(w, slots[i]);
 	free(slots);
 	pop(w);
+	if (rc == 0 && w->steps > AAF_MAX_STEPS)
+		rc = ERR_PARSE;
 	if (rc != 0)
 		return rc;
 	if (!w->tc_found) {

@@ -37,7 +37,6 @@ struct refpath {
 
 struct aaf_file {
 	struct cfb *cfb;
-	void *image;                  /* the file's bytes, when we read it */
 	struct diag *d;
 	bool faulted;
 	char path[512];               /* for messages */
@@ -517,6 +516,29 @@ aaf_obj_mobid(struct aaf_file *f, const struct aaf_obj *obj, uint16_t pid,
 }
 
 int
+aaf_obj_timestamp(struct aaf_file *f, const struct aaf_obj *obj, uint16_t pid,
+    struct aaf_timestamp *out)
+{
+	const uint8_t *v;
+	size_t n;
+	int rc = data_value(f, obj, pid, &v, &n);
+
+	if (rc != 0)
+		return rc;
+	if (n != 8)
+		return aaf_obj_fault(f, obj, ERR_PARSE,
+		    "timestamp property 0x%04x of %zu bytes", pid, n);
+	out->year = (int16_t)(uint16_t)get_uint(v, 2, obj->be);
+	out->month = v[2];
+	out->day = v[3];
+	out->hour = v[4];
+	out->minute = v[5];
+	out->second = v[6];
+	out->centis = v[7];
+	return 0;
+}
+
+int
 aaf_obj_string(struct aaf_file *f, const struct aaf_obj *obj, uint16_t pid,
     char **out)
 {
@@ -692,6 +714,40 @@ struct index {
 };
 
 static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* An index naming one element twice would let a small file describe an
+ * exponentially large tree: refused. */
+static int
+unique_keys(struct aaf_file *f, const struct aaf_obj *obj,
+    const struct index *ix)
+{
+	uint32_t *keys;
+	int rc = 0;
+
+	if (ix->count < 2)
+		return 0;
+	if ((keys = malloc(ix->count * sizeof *keys)) == NULL)
+		return ERR_NOMEM;
+	for (uint32_t i = 0; i < ix->count; i++)
+		keys[i] = (uint32_t)get_uint(ix->raw + ix->entry0 +
+		    (size_t)i * ix->entrysize, 4, obj->be);
+	qsort(keys, ix->count, sizeof *keys, cmp_u32);
+	for (uint32_t i = 1; i < ix->count && rc == 0; i++)
+		if (keys[i] == keys[i - 1])
+			rc = aaf_obj_fault(f, obj, ERR_PARSE,
+			    "index '%s' lists element {%x} twice", ix->name,
+			    (unsigned)keys[i]);
+	free(keys);
+	return rc;
+}
+
+static int
 read_index(struct aaf_file *f, const struct aaf_obj *obj, uint16_t pid,
     struct index *ix)
 {
@@ -728,7 +784,11 @@ read_index(struct aaf_file *f, const struct aaf_obj *obj, uint16_t pid,
 	}
 	if (ix->count > (ix->size - ix->entry0) / ix->entrysize)
 		goto short_index;
-	return 0;
+	if ((rc = unique_keys(f, obj, ix)) != 0) {
+		free(ix->raw);
+		ix->raw = NULL;
+	}
+	return rc;
 short_index:
 	rc = aaf_obj_fault(f, obj, ERR_PARSE,
 	    "index '%s' of %zu bytes is too short", iname, ix->size);
@@ -1118,6 +1178,5 @@ aaf_file_close(struct aaf_file *f)
 	free(f->refpids);
 	free(f->refs);
 	cfb_close(f->cfb);
-	free(f->image);
 	free(f);
 }

@@ -178,6 +178,14 @@ int aaf_obj_uid(struct aaf_file *f, const struct aaf_obj *obj, uint16_t pid,
     struct aaf_uid *out);
 int aaf_obj_mobid(struct aaf_file *f, const struct aaf_obj *obj, uint16_t pid,
     struct aaf_mobid *out);
+/* A TimeStamp: { i16 year, u8 month, day } { u8 hour, minute, second,
+ * 1/100 s }. */
+struct aaf_timestamp {
+	int year;
+	unsigned month, day, hour, minute, second, centis;
+};
+int aaf_obj_timestamp(struct aaf_file *f, const struct aaf_obj *obj,
+    uint16_t pid, struct aaf_timestamp *out);
 /* A UTF-16 string as malloc'd UTF-8 (caller frees). */
 int aaf_obj_string(struct aaf_file *f, const struct aaf_obj *obj, uint16_t pid,
     char **out);

@@ -288,7 +288,8 @@ repair_track(struct aaf_timeline *t, struct aaf_track *tr,
 	tr->nclips = k;
 	for (size_t i = 0; i < tr->nxfades; i++)
 		tr->xfades[i].before = map[tr->xfades[i].before];
-	qsort(tr->xfades, tr->nxfades, sizeof *tr->xfades, cmp_xfade);
+	if (tr->nxfades > 1)
+		qsort(tr->xfades, tr->nxfades, sizeof *tr->xfades, cmp_xfade);
 	aaf_warn(t, "track %u: %zu Pro Tools rendered-fade and sample-accurate-edit "
 	    "clips turned back into fades and longer clips", tr->number, p.removed);
 	free(map);

@@ -807,7 +807,8 @@ load_mini(struct cfb *c)
 		if (rc == 0 && bytes > 0) {
 			uint64_t i;
 
-			c->nminifat = (uint32_t)(bytes / 4);
+			c->nminifat = bytes / 4 > MAXREGSECT ? MAXREGSECT + 1 :
+			    (uint32_t)(bytes / 4);
 			if ((c->minifat = malloc(bytes)) == NULL) {
 				free(buf);
 				return ERR_NOMEM;
