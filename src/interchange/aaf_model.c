@@ -374,10 +374,12 @@ walk_transition(struct aaf_walk *w, struct aaf_obj *tn, struct aaf_obj *prev,
 	else if (rc != ERR_NOTFOUND)
 		return rc;
 	w->pos -= len;
-	if (prev != NULL && aaf_obj_is(prev, AAF_C_FILLER)) {
+	/* after silence (or first) a fade in, before silence (or last) a fade
+	 * out, between two clips a crossfade */
+	if (prev == NULL || aaf_obj_is(prev, AAF_C_FILLER)) {
 		w->pending_fade_in = len;            /* applies to the next clip */
 		w->pending_fade_in_curve = curve;
-	} else if (next != NULL && aaf_obj_is(next, AAF_C_FILLER)) {
+	} else if (next == NULL || aaf_obj_is(next, AAF_C_FILLER)) {
 		if (w->clip >= 0) {
 			tr->clips[w->clip].fade_out_eu = len;
 			tr->clips[w->clip].fade_out_curve = curve;
@@ -735,11 +737,14 @@ walk_sourceclip(struct aaf_walk *w, struct aaf_obj *sc)
 
 /* ---- operation groups ---- */
 
+/* An operation's inputs play at the same time: each starts where the
+ * group starts; the group ends where the longest ends. */
 static int
 walk_inputs(struct aaf_walk *w, struct aaf_obj *og, bool track_level)
 {
 	struct aaf_obj **in = NULL;
 	size_t n = 0;
+	int64_t start = w->pos, end = w->pos;
 	int rc = aaf_obj_list(w->f, og, PID_OPGROUP_INPUTS, &in, &n);
 
 	if (rc != 0)
@@ -747,8 +752,14 @@ walk_inputs(struct aaf_walk *w, struct aaf_obj *og, bool track_level)
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		if (w->combining)
 			w->combine_channel = (int)i;
+		if (i > 0 && !w->combining)
+			w->pos = start;
 		rc = walk_segment(w, in[i], track_level);
+		if (w->pos > end)
+			end = w->pos;
 	}
+	if (!w->combining)
+		w->pos = end;
 	free(in);
 	return rc;
 }
@@ -1056,6 +1067,18 @@ walk_segment(struct aaf_walk *w, struct aaf_obj *seg, bool track_level)
 		if (w->slot_kind == SLOT_MARKERS)
 			rc = read_marker(w, seg);
 		w->pos += length_of(w, seg);
+	} else if (aaf_obj_is(seg, AAF_C_ESSENCEGROUP)) {
+		struct aaf_obj **choices = NULL;
+		size_t n = 0;
+
+		/* alternative renderings of one source: play the first */
+		rc = aaf_obj_list(w->f, seg, PID_ESSENCEGROUP_CHOICES, &choices, &n);
+		if (rc == 0 && n > 0)
+			rc = walk_segment(w, choices[0], track_level);
+		else if (soft(rc) == 0)
+			w->pos += length_of(w, seg);
+		rc = soft(rc);
+		free(choices);
 	} else if (aaf_obj_is(seg, AAF_C_NESTEDSCOPE)) {
 		struct aaf_obj **slots = NULL;
 		size_t n = 0;
