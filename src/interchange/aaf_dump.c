@@ -28,8 +28,8 @@ put_db(FILE *out, struct aaf_rational r)
 		fprintf(out, "%+.1f dB", 20 * log10(v));
 }
 
-/* frames -> hh:mm:ss:ff at the composition's timecode rate (non-drop
- * counting; drop-frame shown with ';'). */
+/* frames -> hh:mm:ss:ff at the composition's timecode rate, to the
+ * nearest timecode frame (drop-frame counted and shown with ';'). */
 static void
 put_tc(FILE *out, const struct aaf_timeline *t, int64_t frames)
 {
@@ -41,7 +41,7 @@ put_tc(FILE *out, const struct aaf_timeline *t, int64_t frames)
 		return;
 	}
 	/* frames of timecode: frames x tc_rate / sample rate */
-	f = (int64_t)((long double)frames * t->tc_rate.num /
+	f = llroundl((long double)frames * t->tc_rate.num /
 	    ((long double)t->tc_rate.den * t->sample_rate_hz));
 	if (t->tc_drop && fps % 30 == 0) {
 		int64_t drop = fps / 15, per10 = (int64_t)fps * 600 - drop * 9;

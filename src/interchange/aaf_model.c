@@ -750,8 +750,6 @@ walk_inputs(struct aaf_walk *w, struct aaf_obj *og, bool track_level)
 	if (rc != 0)
 		return soft(rc);
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		if (w->combining)
-			w->combine_channel = (int)i;
 		if (i > 0 && !w->combining)
 			w->pos = start;
 		rc = walk_segment(w, in[i], track_level);
@@ -901,16 +899,18 @@ walk_combiner(struct aaf_walk *w, struct aaf_obj *og, bool track_level)
 	if (w->combining || tr == NULL)
 		return walk_inputs(w, og, track_level);
 	rc = aaf_obj_list(w->f, og, PID_OPGROUP_INPUTS, &in, &n);
-	free(in);
 	if (rc != 0)
 		return soft(rc);
 	w->combining = true;
-	w->combine_channel = 0;
 	w->combine_first_set = false;
 	/* Resolve writes frame-rounded source clip lengths inside the
 	 * combiner; the combiner's own length is the right one */
 	w->combine_length = w->resolve ? length_of(w, og) : 0;
-	rc = walk_inputs(w, og, track_level);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		w->combine_channel = (int)i;       /* one input a channel */
+		rc = walk_segment(w, in[i], track_level);
+	}
+	free(in);
 	w->combining = was;
 	w->combine_length = was_len;
 	if (rc != 0)

@@ -259,11 +259,20 @@ add_sources(struct session *s, const struct aaf_timeline *t,
 				*field = str_dup(e->tags[k].text);
 		}
 		if (e->embedded) {
-			char out_path[8192];
+			char out_path[8192], base[1024], *dot;
 
 			mkdir(media_dir, 0777);
-			snprintf(out_path, sizeof out_path, "%s/%s.wav", media_dir,
-			    src->name ? src->name : "essence");
+			/* the name often carries the original file's extension */
+			snprintf(base, sizeof base, "%s", src->name ? src->name :
+			    "essence");
+			for (char *c = base; *c != '\0'; c++)
+				if (*c == '/')
+					*c = '_';
+			if ((dot = strrchr(base, '.')) != NULL &&
+			    (strcasecmp(dot, ".wav") == 0 || strcasecmp(dot, ".aif") == 0 ||
+			    strcasecmp(dot, ".aiff") == 0 || strcasecmp(dot, ".aifc") == 0))
+				*dot = '\0';
+			snprintf(out_path, sizeof out_path, "%s/%s.wav", media_dir, base);
 			if (extract(aaf_path, e, out_path, d) != 0)
 				return ERR_IO;
 			rep->extracted++;
@@ -394,6 +403,66 @@ add_clip(struct session *s, struct track *tr, const struct aaf_timeline *t,
 	return 0;
 }
 
+/*
+ * What the clips need of their sources. An offline source knows only what
+ * the AAF said, which may be nothing (length 0) or less than the clips use:
+ * it grows to cover them. An online source is what the file is: a clip
+ * asking for a channel it does not have plays its last one, and says so.
+ */
+static void
+need(struct session *s, struct id src, int channel, int64_t end,
+    struct import_report *rep, struct clip *c, int *chan_field)
+{
+	struct source *so = session_source(s, src);
+
+	if (so == NULL)
+		return;
+	if (!so->online) {
+		if (channel + 1 > so->channels)
+			so->channels = channel + 1;
+		if (end > so->length_frames)
+			so->length_frames = end;
+		return;
+	}
+	if (channel >= so->channels) {
+		report(rep, "clip \"%s\" asks for channel %d of %s, which has %d: "
+		    "it plays channel %d", c->name ? c->name : "", channel + 1,
+		    so->name ? so->name : so->path, so->channels, so->channels);
+		*chan_field = so->channels - 1;
+	}
+}
+
+static void
+fit_sources(struct session *s, struct import_report *rep)
+{
+	for (size_t t = 0; t < s->track_count; t++) {
+		struct track *tr = &s->tracks[t];
+		int channels = track_channels(tr);
+
+		for (size_t k = 0; k < tr->clip_count; k++) {
+			struct clip *c = &tr->clips[k];
+			int64_t end = session_clip_source_end(s, c);
+
+			if (c->channel_map_count > 0) {
+				for (int m = 0; m < c->channel_map_count; m++)
+					need(s, c->channel_map[m].source,
+					    c->channel_map[m].source_channel, end, rep, c,
+					    &c->channel_map[m].source_channel);
+			} else if (c->source.num != 0) {
+				int last = c->source_channel + channels - 1;
+
+				need(s, c->source, last, end, rep, c, &last);
+				if (last != c->source_channel + channels - 1)
+					c->source_channel = last - channels + 1 < 0 ? 0 :
+					    last - channels + 1;
+			}
+		}
+	}
+	for (size_t i = 0; i < s->source_count; i++)
+		if (s->sources[i].length_frames <= 0)
+			s->sources[i].length_frames = 1;   /* unused and unknown */
+}
+
 int
 import_aaf(const char *aaf_path, const struct import_options *o,
     struct session **out, struct import_report *rep, struct diag *d)
@@ -483,6 +552,7 @@ import_aaf(const char *aaf_path, const struct import_options *o,
 		rep->tracks++;
 	}
 	s->master.format = master;
+	fit_sources(s, rep);
 	for (size_t i = 0; i < t->nmarkers; i++) {
 		const struct aaf_marker *am = &t->markers[i];
 		struct marker *m = session_add_marker(s, (struct id){ ID_MARKER, 0 },
