@@ -516,7 +516,7 @@ tags_match(const char *what, const struct aaf_tag *ours, size_t n,
 		for (size_t k = 0; k < n && !found; k++)
 			found = strcmp(ours[k].name, exp[i].name) == 0 &&
 			    strcmp(ours[k].text, exp[i].text) == 0;
-		snprintf(w, sizeof w, "%s tag \"%s\" = \"%s\"", what, exp[i].name,
+		snprintf(w, sizeof w, "%.40s tag \"%.40s\" = \"%.60s\"", what, exp[i].name,
 		    exp[i].text);
 		truth(w, found);
 	}
