@@ -154,6 +154,7 @@ main(void)
 		import_report_fini(&rep);
 	}
 	closedir(d);
+	free((char *)media[0]);
 	CHECK_INT_EQ(files, 54);
 	return test_report();
 }
