@@ -29,6 +29,7 @@
  * + c - 1, whose even points are u[4m .. 4m+3].
  */
 #include "dsp/limiter.h"
+#include "dsp/window.h"
 
 #include <math.h>
 #include <string.h>
@@ -188,17 +189,6 @@ coefs_valid(const struct limiter_coefs *c)
 	    c->release_coef >= 0.0f && c->release_coef < 1.0f;
 }
 
-static double
-bessel_i0(double x)
-{
-	double sum = 1.0, term = 1.0;
-
-	for (int k = 1; k < 100 && term > 1e-17 * sum; k++) {
-		term *= (x / (2.0 * k)) * (x / (2.0 * k));
-		sum += term;
-	}
-	return sum;
-}
 
 /*
  * Half-band interpolator weights: the value half-way between s[i] and
@@ -213,8 +203,8 @@ design_half_band(float *w, int taps, double beta)
 	for (int k = 0; k < taps; k++) {
 		const double u = k + 0.5, r = u / taps;
 
-		d[k] = sin(M_PI * u) / (M_PI * u) * bessel_i0(beta * sqrt(1.0 - r * r)) /
-		    bessel_i0(beta);
+		d[k] = sin(M_PI * u) / (M_PI * u) * window_bessel_i0(beta * sqrt(1.0 - r * r)) /
+		    window_bessel_i0(beta);
 		sum += 2.0 * d[k];
 	}
 	for (int k = 0; k < taps; k++)

@@ -36,6 +36,7 @@
  * (bench/speech/speech_speed.c).
  */
 #include "dsp/speech.h"
+#include "dsp/window.h"
 
 #include <fftw3.h>
 #include <math.h>
@@ -138,17 +139,6 @@ sinc(double x)
 	return x == 0.0 ? 1.0 : sin(M_PI * x) / (M_PI * x);
 }
 
-static double
-bessel_i0(double x)
-{
-	double sum = 1.0, term = 1.0;
-
-	for (int k = 1; k < 40; k++) {
-		term *= (x / (2.0 * k)) * (x / (2.0 * k));
-		sum += term;
-	}
-	return sum;
-}
 
 static int
 hz_to_bin(const struct speech *s, double hz)
@@ -172,7 +162,7 @@ design(struct speech *s)
 		double t = i - half, r = half > 0.0 ? t / half : 0.0;
 		double fc = 0.5 / s->d;
 		double v = 2.0 * fc * sinc(2.0 * fc * t) *
-		    bessel_i0(beta * sqrt(fmax(0.0, 1.0 - r * r))) / bessel_i0(beta);
+		    window_bessel_i0(beta * sqrt(fmax(0.0, 1.0 - r * r))) / window_bessel_i0(beta);
 
 		s->h[i] = (float)v;
 		sum += v;

@@ -24,6 +24,7 @@
  * each passes DC at exactly 1.
  */
 #include "dsp/truepeak.h"
+#include "dsp/window.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -332,22 +333,11 @@ measure(const struct truepeak *t, const float *x, int n, float *peak_io)
 	*peak_io = peak;
 }
 
-static double
-bessel_i0(double x)
-{
-	double sum = 1.0, term = 1.0;
-
-	for (int k = 1; k < 200 && term > sum * 1e-17; k++) {
-		term *= (x / (2.0 * k)) * (x / (2.0 * k));
-		sum += term;
-	}
-	return sum;
-}
 
 static void
 design_accurate(struct truepeak *t)
 {
-	const double beta = TP_BETA, i0b = bessel_i0(beta);
+	const double beta = TP_BETA, i0b = window_bessel_i0(beta);
 	double l1max = 1.0; /* phase 0 */
 
 	for (int q = 1; q < ACC_PHASES; q++) {
@@ -358,7 +348,7 @@ design_accurate(struct truepeak *t)
 			const double r = tau / ACC_HALF;
 			const double sinc = sin(M_PI * tau) / (M_PI * tau);
 
-			g[k] = sinc * bessel_i0(beta * sqrt(1.0 - r * r)) / i0b;
+			g[k] = sinc * window_bessel_i0(beta * sqrt(1.0 - r * r)) / i0b;
 			sum += g[k];
 		}
 		for (int k = 0; k < ACC_TAPS; k++) {

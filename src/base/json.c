@@ -182,6 +182,13 @@ json_null(struct json *j)
 }
 
 void
+json_key_double(struct json *j, const char *key, double v)
+{
+	json_key(j, key);
+	json_double(j, v);
+}
+
+void
 json_finish(struct json *j)
 {
 	fputc('\n', j->out);

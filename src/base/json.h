@@ -35,6 +35,8 @@ void json_int(struct json *j, int64_t v);
 void json_double(struct json *j, double v);      /* non-finite writes null */
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
+/* A "key": number member (non-finite writes null). */
+void json_key_double(struct json *j, const char *key, double v);
 /* Ends the document with a newline. */
 void json_finish(struct json *j);
 

@@ -101,13 +101,6 @@ measure_files(struct measured_file *files, int n,
 		fprintf(err, "\r%60s\r", "");
 }
 
-static void
-json_db(struct json *j, const char *key, double v)
-{
-	json_key(j, key);
-	json_double(j, v);   /* non-finite (silence) becomes null */
-}
-
 void
 measure_json(struct json *j, const struct measured_file *f)
 {
@@ -130,23 +123,23 @@ measure_json(struct json *j, const struct measured_file *f)
 	json_int(j, r->sample_rate_hz);
 	json_key(j, "duration_s");
 	json_double(j, (double)r->frames / r->sample_rate_hz);
-	json_db(j, "integrated_lufs", r->m.integrated_lufs);
-	json_db(j, "lra_lu", r->m.lra_lu);
-	json_db(j, "momentary_max_lufs", r->m.momentary_max_lufs);
-	json_db(j, "short_term_max_lufs", r->m.short_term_max_lufs);
-	json_db(j, "true_peak_dbtp", r->m.true_peak_dbtp);
-	json_db(j, "sample_peak_dbfs", r->sample_peak_dbfs);
-	json_db(j, "speech_gated_lufs", r->m.speech_gated_lufs);
-	json_db(j, "speech_percent", r->m.speech_percent);
+	json_key_double(j, "integrated_lufs", r->m.integrated_lufs);
+	json_key_double(j, "lra_lu", r->m.lra_lu);
+	json_key_double(j, "momentary_max_lufs", r->m.momentary_max_lufs);
+	json_key_double(j, "short_term_max_lufs", r->m.short_term_max_lufs);
+	json_key_double(j, "true_peak_dbtp", r->m.true_peak_dbtp);
+	json_key_double(j, "sample_peak_dbfs", r->sample_peak_dbfs);
+	json_key_double(j, "speech_gated_lufs", r->m.speech_gated_lufs);
+	json_key_double(j, "speech_percent", r->m.speech_percent);
 	json_key(j, "true_peak_per_channel_dbtp");
 	json_object_begin(j);
 	for (int c = 0; c < r->channels; c++)
-		json_db(j, r->channel_names[c], r->true_peak_ch_dbtp[c]);
+		json_key_double(j, r->channel_names[c], r->true_peak_ch_dbtp[c]);
 	json_object_end(j);
 	json_key(j, "sample_peak_per_channel_dbfs");
 	json_object_begin(j);
 	for (int c = 0; c < r->channels; c++)
-		json_db(j, r->channel_names[c], r->sample_peak_ch_dbfs[c]);
+		json_key_double(j, r->channel_names[c], r->sample_peak_ch_dbfs[c]);
 	json_object_end(j);
 	json_object_end(j);
 }

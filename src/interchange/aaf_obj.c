@@ -425,9 +425,10 @@ data_value(struct aaf_file *f, const struct aaf_obj *obj, uint16_t pid,
 	return 0;
 }
 
-int
-aaf_obj_uint(struct aaf_file *f, const struct aaf_obj *obj, uint16_t pid,
-    uint64_t *out)
+/* An integer property of 1, 2, 4 or 8 bytes, unsigned, and its width. */
+static int
+int_value(struct aaf_file *f, const struct aaf_obj *obj, uint16_t pid,
+    uint64_t *out, size_t *width)
 {
 	const uint8_t *v;
 	size_t n;
@@ -439,24 +440,29 @@ aaf_obj_uint(struct aaf_file *f, const struct aaf_obj *obj, uint16_t pid,
 		return aaf_obj_fault(f, obj, ERR_PARSE,
 		    "integer property 0x%04x of %zu bytes", pid, n);
 	*out = get_uint(v, n, obj->be);
+	*width = n;
 	return 0;
+}
+
+int
+aaf_obj_uint(struct aaf_file *f, const struct aaf_obj *obj, uint16_t pid,
+    uint64_t *out)
+{
+	size_t n;
+
+	return int_value(f, obj, pid, out, &n);
 }
 
 int
 aaf_obj_int(struct aaf_file *f, const struct aaf_obj *obj, uint16_t pid,
     int64_t *out)
 {
-	const uint8_t *v;
 	size_t n;
 	uint64_t u;
-	int rc = data_value(f, obj, pid, &v, &n);
+	int rc = int_value(f, obj, pid, &u, &n);
 
 	if (rc != 0)
 		return rc;
-	if (n != 1 && n != 2 && n != 4 && n != 8)
-		return aaf_obj_fault(f, obj, ERR_PARSE,
-		    "integer property 0x%04x of %zu bytes", pid, n);
-	u = get_uint(v, n, obj->be);
 	if (n < 8 && (u >> (8 * n - 1)) & 1)
 		u |= ~(uint64_t)0 << (8 * n);      /* sign-extend */
 	memcpy(out, &u, sizeof *out);
