@@ -302,6 +302,134 @@ biquad_process_to(const struct biquad_coefs *c, struct biquad_state *s,
 	run(c, s, in, out, frames);
 }
 
+/* One frame of one section (the arithmetic of run(), operation for
+ * operation, so results are the same bits). */
+static inline float
+step(const struct biquad_coefs *c, float *s1, float *s2, float v0)
+{
+	const float v3 = v0 - *s2;
+	const float i1 = c->c2 * v3 - c->d1 * *s1, i2 = c->c2 * *s1 + c->c3 * v3;
+	const float v1 = *s1 + i1, v2 = *s2 + i2;
+
+	*s1 = v1 + i1;
+	*s2 = v2 + i2;
+	return c->m0 * v0 + c->m1 * v1 + c->m2 * v2;
+}
+
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
+/*
+ * K (1..4, a constant after inlining) sections in series, frame by frame.
+ * Coefficients and states live in locals (registers); frame i of section
+ * k + 1 depends on frame i of section k, but section k's next frame does
+ * not wait for it, so an out-of-order CPU runs the K recurrences side by
+ * side. Guards: chunks end at the earliest guard any section is due, and
+ * each section is guarded when its own count reaches DSP_GUARD_FRAMES,
+ * after the same frame as biquad_process would guard it.
+ */
+static ALWAYS_INLINE void
+group(const struct biquad_coefs *const *c, struct biquad_state *const *st, const int K,
+    float *buf, int frames)
+{
+	const struct biquad_coefs k0 = *c[0];
+	const struct biquad_coefs k1 = K > 1 ? *c[1] : k0;
+	const struct biquad_coefs k2 = K > 2 ? *c[2] : k0;
+	const struct biquad_coefs k3 = K > 3 ? *c[3] : k0;
+	float a1 = st[0]->s1, a2 = st[0]->s2;
+	float b1 = K > 1 ? st[1]->s1 : 0.0f, b2 = K > 1 ? st[1]->s2 : 0.0f;
+	float e1 = K > 2 ? st[2]->s1 : 0.0f, e2 = K > 2 ? st[2]->s2 : 0.0f;
+	float f1 = K > 3 ? st[3]->s1 : 0.0f, f2 = K > 3 ? st[3]->s2 : 0.0f;
+	int since[4], i = 0, k;
+
+	for (k = 0; k < 4; k++)
+		since[k] = k < K ? st[k]->guard_frames : 0;
+	while (i < frames) {
+		int end = i + dsp_guard_span(since[0], frames - i);
+
+		for (k = 1; k < K; k++) {
+			const int e = i + dsp_guard_span(since[k], frames - i);
+
+			end = e < end ? e : end;
+		}
+		for (k = 0; k < K; k++)
+			since[k] += end - i;
+		for (; i < end; i++) {
+			float x = buf[i];
+
+			x = step(&k0, &a1, &a2, x);
+			if (K > 1)
+				x = step(&k1, &b1, &b2, x);
+			if (K > 2)
+				x = step(&k2, &e1, &e2, x);
+			if (K > 3)
+				x = step(&k3, &f1, &f2, x);
+			buf[i] = x;
+		}
+		if (since[0] >= DSP_GUARD_FRAMES) {
+			dsp_state_guard(&a1, &a2);
+			since[0] = 0;
+		}
+		if (K > 1 && since[1] >= DSP_GUARD_FRAMES) {
+			dsp_state_guard(&b1, &b2);
+			since[1] = 0;
+		}
+		if (K > 2 && since[2] >= DSP_GUARD_FRAMES) {
+			dsp_state_guard(&e1, &e2);
+			since[2] = 0;
+		}
+		if (K > 3 && since[3] >= DSP_GUARD_FRAMES) {
+			dsp_state_guard(&f1, &f2);
+			since[3] = 0;
+		}
+	}
+	st[0]->s1 = a1;
+	st[0]->s2 = a2;
+	if (K > 1) {
+		st[1]->s1 = b1;
+		st[1]->s2 = b2;
+	}
+	if (K > 2) {
+		st[2]->s1 = e1;
+		st[2]->s2 = e2;
+	}
+	if (K > 3) {
+		st[3]->s1 = f1;
+		st[3]->s2 = f2;
+	}
+	for (k = 0; k < K; k++)
+		st[k]->guard_frames = since[k];
+}
+
+void
+biquad_cascade_process(const struct biquad_coefs *const *c, struct biquad_state *const *s,
+    int count, float *restrict buf, int frames)
+{
+	if (frames <= 0)
+		return;
+	/* In groups of four: past that the CPU has no more room to overlap
+	 * them, and the states would no longer fit in registers. */
+	for (; count > 0; c += 4, s += 4, count -= 4) {
+		switch (count) {
+		case 1:
+			group(c, s, 1, buf, frames);
+			break;
+		case 2:
+			group(c, s, 2, buf, frames);
+			break;
+		case 3:
+			group(c, s, 3, buf, frames);
+			break;
+		default:
+			group(c, s, 4, buf, frames);
+			break;
+		}
+	}
+}
+
 void
 biquad_process_ramp(const struct biquad_coefs *from, const struct biquad_coefs *step,
     int ramp_pos, struct biquad_state *st, float *restrict buf, int frames)

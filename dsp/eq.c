@@ -240,6 +240,28 @@ eq_process(struct eq *e, float *const *restrict ch, int channels, int frames)
 	if (channels <= 0 || frames <= 0)
 		return;
 
+	if (n == 0) {
+		/* Settled (the usual case): every active section runs its
+		 * target over the whole call, so run them as one cascade,
+		 * which gives the same bits as section after section. */
+		const struct biquad_coefs *cs[EQ_SECTIONS];
+		struct biquad_state *st[EQ_SECTIONS];
+		int count = 0;
+
+		for (s = 0; s < EQ_SECTIONS; s++)
+			if (e->active[s])
+				cs[count++] = &e->target[s];
+		for (c = 0; c < channels && count > 0; c++) {
+			int k = 0;
+
+			for (s = 0; s < EQ_SECTIONS; s++)
+				if (e->active[s])
+					st[k++] = &e->st[s][c];
+			biquad_cascade_process(cs, st, count, ch[c], frames);
+		}
+		return;
+	}
+
 	for (s = 0; s < EQ_SECTIONS; s++) {
 		/* A section going to the identity is off from the frame its
 		 * ramp ends: skip the rest of the call exactly as the next call

@@ -3,6 +3,7 @@
  */
 #include "bounce/bounce.h"
 #include "bounce/write_queue.h"
+#include "bounce/freewheel.h"
 #include "engine/plan.h"
 #include "engine/process.h"
 #include "engine/streamer.h"
@@ -94,6 +95,7 @@ bounce_run(const struct session *s, const struct bounce_options *o,
 	const float *const *planes[1 + BOUNCE_MAX_STEMS];
 	int channels[1 + BOUNCE_MAX_STEMS];
 	struct write_queue *q = NULL;
+	struct freewheel *fw = NULL;
 	int files = 0, rc;
 	int64_t start = o->start_frames, end = o->end_frames, pos;
 
@@ -123,6 +125,9 @@ bounce_run(const struct session *s, const struct bounce_options *o,
 	po.downmix_lfe = o->downmix_lfe;
 	po.stream_quality = STREAM_QUALITY_BEST;
 	po.meters = false;     /* nobody watches them */
+	if (o->freewheel && o->stems)
+		return diag_set(d, ERR_INVALID, NULL, 0, "a freewheel bounce "
+		    "renders the master only: bounce stems offline");
 	rc = plan_compile(s, &po, &p, d);
 	if (rc != 0)
 		return rc;
@@ -156,10 +161,15 @@ bounce_run(const struct session *s, const struct bounce_options *o,
 		diag_set(d, rc, NULL, 0, "out of memory");
 		goto out;
 	}
-	plan_locate(p, start);
-	if ((rc = streamer_start(plan_streamer(p), start)) != 0) {
-		diag_set(d, rc, NULL, 0, "cannot start the media reader");
-		goto out;
+	if (o->freewheel) {
+		if ((rc = freewheel_open(s, o, start, &fw, d)) != 0)
+			goto out;
+	} else {
+		plan_locate(p, start);
+		if ((rc = streamer_start(plan_streamer(p), start)) != 0) {
+			diag_set(d, rc, NULL, 0, "cannot start the media reader");
+			goto out;
+		}
 	}
 	for (pos = start; pos < end; ) {
 		int n = end - pos < o->block_frames ? (int)(end - pos) :
@@ -169,15 +179,20 @@ bounce_run(const struct session *s, const struct bounce_options *o,
 			rc = diag_set(d, ERR_NOTHING, NULL, 0, "interrupted");
 			goto out;
 		}
-		streamer_consumer_sync(plan_streamer(p));
-		if ((rc = streamer_wait_available(plan_streamer(p), n)) != 0) {
-			streamer_error(plan_streamer(p), d);
-			goto out;
+		if (fw != NULL) {
+			if ((rc = freewheel_next(fw, n, &planes[0], d)) != 0)
+				goto out;
+		} else {
+			streamer_consumer_sync(plan_streamer(p));
+			if ((rc = streamer_wait_available(plan_streamer(p), n)) != 0) {
+				streamer_error(plan_streamer(p), d);
+				goto out;
+			}
+			process_run(p, n);
+			planes[0] = plan_output(p);
+			for (int i = 1; i < files; i++)
+				planes[i] = plan_stem_output(p, i - 1);
 		}
-		process_run(p, n);
-		planes[0] = plan_output(p);
-		for (int i = 1; i < files; i++)
-			planes[i] = plan_stem_output(p, i - 1);
 		if ((rc = write_queue_push(q, planes, n, d)) != 0)
 			goto out;
 		pos += n;
@@ -188,9 +203,9 @@ bounce_run(const struct session *s, const struct bounce_options *o,
 	q = NULL;
 	if (rc != 0)
 		goto out;
-	if ((rc = streamer_error(plan_streamer(p), d)) != 0)
+	if (fw == NULL && (rc = streamer_error(plan_streamer(p), d)) != 0)
 		goto out;
-	res->underruns = streamer_underruns(plan_streamer(p));
+	res->underruns = fw == NULL ? streamer_underruns(plan_streamer(p)) : 0;
 	/* stems first, the master last: a master file means the set is whole */
 	for (int i = files - 1; i >= 0; i--) {
 		rc = wav_out_finish(w[i], d);
@@ -201,6 +216,7 @@ bounce_run(const struct session *s, const struct bounce_options *o,
 	res->frames = end - start;
 	res->file_count = files;
 out:
+	freewheel_close(fw);
 	write_queue_destroy(q);
 	for (int i = 0; i < files; i++)
 		wav_out_abort(w[i]);

@@ -36,6 +36,10 @@ struct bounce_options {
 	enum wav_sample_format sample_format;
 	int block_frames;                 /* render block (default 4096) */
 	bool allow_missing_media;         /* else missing media refuses the bounce */
+	/* render through the JACK engine in freewheel mode (master only):
+	 * the same file, proof that what is heard is what is bounced */
+	bool freewheel;
+	const char *jack_server;          /* NULL: the default server */
 
 	/* progress (main thread), may be NULL */
 	void (*progress)(void *ctx, int64_t done_frames, int64_t total_frames);

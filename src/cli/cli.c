@@ -16,6 +16,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_measure,
 	&cmd_qc,
 	&cmd_import,
+	&cmd_play,
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

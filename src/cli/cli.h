@@ -61,5 +61,6 @@ extern const struct cli_command cmd_bounce;
 extern const struct cli_command cmd_measure;
 extern const struct cli_command cmd_qc;
 extern const struct cli_command cmd_import;
+extern const struct cli_command cmd_play;
 
 #endif

@@ -94,6 +94,8 @@ run(int argc, char **argv, FILE *out, FILE *err)
 		{ "surround-db", required_argument, NULL, 'S' },
 		{ "lfe", no_argument, NULL, 'L' },
 		{ "spec", required_argument, NULL, 'P' },
+		{ "freewheel", no_argument, NULL, 'W' },
+		{ "server", required_argument, NULL, 'J' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct bounce_options bo;
@@ -139,6 +141,8 @@ run(int argc, char **argv, FILE *out, FILE *err)
 			break;
 		}
 		case 'L': bo.downmix_lfe = true; break;
+		case 'W': bo.freewheel = true; break;
+		case 'J': bo.jack_server = optarg; break;
 		case 'P':
 			if ((spec = qc_spec_find(optarg)) == NULL)
 				return cli_usage_error(&cmd_bounce, err, "no spec '%s' "
@@ -252,6 +256,9 @@ const struct cli_command cmd_bounce = {
 	    "                       measure, gain to the target, true-peak limit\n"
 	    "                       to the ceiling, measure again; writes\n"
 	    "                       MASTER.qc.json; exit 0 only when compliant\n"
+	    "      --freewheel      render through the JACK engine in freewheel\n"
+	    "                       mode (master only): the same file\n"
+	    "      --server NAME    the JACK server for --freewheel\n"
 	    "\n"
 	    "Files are BWF (bext time reference = the range start) with the\n"
 	    "WAVE_FORMAT_EXTENSIBLE channel mask, RF64 past 4 GiB. They appear\n"

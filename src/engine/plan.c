@@ -29,6 +29,7 @@ plan_options_default(struct plan_options *o)
 	o->downmix_lfe = false;
 	o->stream_ring_seconds = 2.0;
 	o->stream_quality = STREAM_QUALITY_BEST;
+	o->stream_read_delay_us = 0;
 	o->meters = true;
 }
 
@@ -318,6 +319,7 @@ routes_for(struct plan *p, const struct strip *st, struct pl_strip *ps)
 		r->is_send = true;
 		r->pre_fader = sd->pre_fader;
 		r->follows_pan = true;
+		r->mute = sd->mute;
 		r->level_lin = sd->mute ? 0.0f : (float)gain_db_to_lin(sd->level_db);
 		route_matrix(ps->format, r->dest->format, &ps->pan, r->matrix);
 		if (lane_copy(&r->level_lane, strip_lane(st, AUTO_SEND_LEVEL, sd->bus)))
@@ -542,9 +544,11 @@ plan_compile(const struct session *s, const struct plan_options *opt,
 	p->position = s->timecode.start_frames;
 	p->meters = opt->meters;
 
+	memset(&scfg, 0, sizeof scfg);
 	scfg.sample_rate_hz = s->sample_rate_hz;
 	scfg.ring_seconds = opt->stream_ring_seconds;
 	scfg.quality = opt->stream_quality;
+	scfg.read_delay_us = opt->stream_read_delay_us;
 	rc = streamer_create(&scfg, &p->streamer);
 	if (rc != 0)
 		goto fail;
@@ -763,6 +767,12 @@ seek_strip(struct pl_strip *ps, int64_t pos)
 		    pl_lane_eval(&il->lane, pos));
 	}
 	ps->pan_keys[0].format = ps->pan_keys[1].format = CHAN_FORMAT_COUNT;
+	/* a live ramp belongs to the frames it started at: the new values
+	 * hold from here */
+	ps->live_from = PL_LIVE_NONE;
+	ps->out.live_from = PL_LIVE_NONE;
+	for (size_t r = 0; r < ps->send_count; r++)
+		ps->sends[r].live_from = PL_LIVE_NONE;
 	for (size_t v = 0; v < ps->voice_count; v++) {
 		struct pl_voice *pv = &ps->voices[v];
 
@@ -774,12 +784,72 @@ seek_strip(struct pl_strip *ps, int64_t pos)
 }
 
 void
-plan_locate(struct plan *p, int64_t position_frames)
+plan_seek(struct plan *p, int64_t position_frames)
 {
 	p->position = position_frames;
 	for (size_t i = 0; i < p->strip_count; i++)
 		seek_strip(&p->strips[i], position_frames);
+}
+
+void
+plan_locate(struct plan *p, int64_t position_frames)
+{
+	plan_seek(p, position_frames);
 	streamer_locate(p->streamer, position_frames);
+}
+
+/* ---- strips by id ------------------------------------------------------- */
+
+int plan_strip_count(const struct plan *p) { return (int)p->strip_count; }
+struct id plan_strip_id(const struct plan *p, int i) { return p->strips[i].id; }
+
+int
+plan_strip_index(const struct plan *p, struct id id)
+{
+	for (size_t i = 0; i < p->strip_count; i++)
+		if (p->strips[i].id.kind == id.kind &&
+		    p->strips[i].id.num == id.num)
+			return (int)i;
+	return -1;
+}
+
+int
+plan_send_index(const struct plan *p, int strip, struct id send)
+{
+	const struct pl_strip *ps;
+
+	if (strip < 0 || (size_t)strip >= p->strip_count || send.kind != ID_BUS)
+		return -1;
+	ps = &p->strips[strip];
+	for (size_t r = 0; r < ps->send_count; r++)
+		if (ps->sends[r].dest->id.num == send.num)
+			return (int)r;
+	return -1;
+}
+
+void
+plan_session_mutes(const struct plan *p, const struct session *s,
+    bool *mutes)
+{
+	for (size_t i = 0; i < p->strip_count; i++) {
+		const struct pl_strip *ps = &p->strips[i];
+		const struct strip *st = NULL;
+
+		if (ps->kind == PL_MASTER) {
+			mutes[i] = false;
+			continue;
+		}
+		if (ps->kind == PL_TRACK) {
+			const struct track *t = session_track(s, ps->id);
+
+			st = t != NULL ? &t->strip : NULL;
+		} else {
+			const struct bus *b = session_bus(s, ps->id);
+
+			st = b != NULL ? &b->strip : NULL;
+		}
+		mutes[i] = st == NULL || st->mute || !audible(s, ps->id, st);
+	}
 }
 
 int

@@ -37,11 +37,13 @@ struct plan_options {
 	bool downmix_lfe;           /* include the LFE in a fold-down (default no) */
 	double stream_ring_seconds; /* read-ahead per voice */
 	enum stream_quality stream_quality;
+	int stream_read_delay_us;   /* test/diagnostic: slow-disk simulation
+	                               (stream_config.read_delay_us); 0 = none */
 	bool meters;                /* compute meters (off for a bounce) */
 };
 
 /* Fills the defaults (block 1024, session format, -3.01/-3.01 dB, LFE dropped,
- * 2 s read-ahead, best resampling, meters on). */
+ * 2 s read-ahead, best resampling, no read delay, meters on). */
 void plan_options_default(struct plan_options *o);
 
 struct plan;
@@ -57,11 +59,71 @@ void plan_destroy(struct plan *p);   /* NULL is a no-op; control thread */
 /* The plan's media streamer (owned by the plan). */
 struct streamer *plan_streamer(struct plan *p);
 
-/* Moves the render position (and the streamer) to a timeline frame. Not
- * RT: call before starting, or on the control thread while the RT side is
- * told to locate (issue: JACK driver). */
+/* Moves the render position (and the streamer) to a timeline frame:
+ * plan_seek + streamer_locate. Not RT: call before starting, or while no
+ * thread renders the plan. */
 void plan_locate(struct plan *p, int64_t position_frames);
+
+/*
+ * Moves the render state alone to a timeline frame: the position, the
+ * automation and clip cursors, the insert kernels (reset: their history is
+ * cleared) and the panner caches; live ramps in progress end (the values
+ * set last are in force at once). The streamer is not told: the caller
+ * locates it (streamer_locate) or knows it already streams from there (a
+ * loop wrap, streamer_locate_loop). Render thread, between process_run
+ * calls. RT-safe.
+ */
+void plan_seek(struct plan *p, int64_t position_frames);
 int64_t plan_position(const struct plan *p);
+
+/*
+ * Strips: every track, bus and the master, by index in plan order (tracks,
+ * buses in signal order, the master last; not the session's order). The
+ * master's id is {ID_BUS, 0}. Static after plan_compile: any thread.
+ */
+int plan_strip_count(const struct plan *p);
+/* The index of the strip with id, or -1. */
+int plan_strip_index(const struct plan *p, struct id id);
+/* The id of strip i (0 <= i < plan_strip_count). */
+struct id plan_strip_id(const struct plan *p, int i);
+/* The index of strip `strip`'s send to bus `send` (sends have no ids of
+ * their own: a strip has at most one send per bus, so the destination bus
+ * names it), or -1 when it has none or strip is out of range. */
+int plan_send_index(const struct plan *p, int strip, struct id send);
+
+/*
+ * Live parameter changes, for the driver's console. Render thread, between
+ * process_run calls; RT-safe (at most O(channels^2) work, plus a panner's
+ * trigonometry for plan_set_pan). Each change takes effect at the plan's
+ * position (the next frame rendered): the parameter ramps linearly from
+ * the value in force at that frame to the new one over PLAN_QUANTUM frames,
+ * so nothing clicks; a change during a ramp starts from the value in force
+ * at that moment. Setting the value already in force changes nothing.
+ * Automation still overrides what it automates (pan and volume automation
+ * play on top of the static pan and fader as they do at compile time; the
+ * fader gain multiplies volume automation). A live value lasts for the
+ * plan's life (plan_seek keeps it, ending only the ramp); the session is
+ * not changed: the control thread edits it too, for the next compile.
+ * strip is a plan_strip_index, send a plan_send_index; out-of-range
+ * indexes are ignored.
+ */
+void plan_set_gain(struct plan *p, int strip, double db);       /* fader */
+void plan_set_mute(struct plan *p, int strip, bool mute);       /* to/from 0 */
+void plan_set_pan(struct plan *p, int strip, const struct pan *pan);
+void plan_set_send_level(struct plan *p, int strip, int send, double db);
+                                                  /* a send the session mutes
+                                                     stays silent */
+
+/*
+ * Control thread: mutes[i] (plan_strip_count entries) = whether strip i is
+ * silent for the session's current mute and solo flags: its own mute, or
+ * silenced by solo-in-place (exactly as plan_compile decides). The master
+ * is never muted; a strip the session no longer has counts as muted. The
+ * live driver calls this after a solo or mute changes and sends
+ * plan_set_mute for every strip whose value changed.
+ */
+void plan_session_mutes(const struct plan *p, const struct session *s,
+    bool *mutes);
 
 /* The rendered output of the last process_run: channel buffers of the
  * output format (fold-down applied). Valid until the next process_run. */

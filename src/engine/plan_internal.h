@@ -5,7 +5,10 @@
  * Ownership: the plan owns every array below (freed by plan_destroy).
  * Threads: compile/destroy on the control thread; process_run reads the
  * static parts and updates the "run state" fields (cursors, ramps, meters)
- * on the render thread only.
+ * on the render thread only. The live values (a strip's gain_db, mute and
+ * pan, a route's matrix and level_lin) are static too, except that
+ * plan_set_* change them on the render thread; ids, kinds, formats and
+ * the routing graph never change after compile.
  */
 #ifndef DUBSTAGE_ENGINE_PLAN_INTERNAL_H
 #define DUBSTAGE_ENGINE_PLAN_INTERNAL_H
@@ -39,6 +42,15 @@ struct pl_voice {
 
 struct pl_strip;
 
+/*
+ * Live changes (plan_set_*): a ramp runs over the frames [from, from +
+ * PLAN_QUANTUM) and blends the coefficients in force at `from` (kept) into
+ * the ones computed from the new static values, with weight (f - from) /
+ * PLAN_QUANTUM. Segments are cut at both ends of a ramp, so the segment
+ * end-point evaluation stays exact. PL_LIVE_NONE: no ramp.
+ */
+#define PL_LIVE_NONE INT64_MIN
+
 /* A connection from a strip to a bus or the master: the main output or a
  * send. The matrix maps the strip's channels to the destination's. */
 struct pl_route {
@@ -46,9 +58,15 @@ struct pl_route {
 	bool is_send;
 	bool pre_fader;
 	bool follows_pan;               /* matrix depends on the (automated) pan */
+	bool mute;                      /* a send the session mutes */
 	float level_lin;                /* static send level (1 for outputs) */
 	struct pl_lane level_lane;      /* send level automation (dB) */
 	float matrix[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS];  /* [in][out], static pan */
+
+	int64_t live_from;              /* run state: live ramp start or NONE */
+	float live_m0[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS];  /* run state: the
+	                                   coefficients in force at live_from,
+	                                   without level automation */
 };
 
 /*
@@ -93,7 +111,7 @@ struct pl_strip {
 	bool is_key;                    /* a sidechain key: keep a pre-fader copy */
 	float *key_buf[PLAN_MAX_CHANNELS];
 
-	double gain_db;                 /* static fader */
+	double gain_db;                 /* static fader (live: plan_set_gain) */
 	struct pl_lane volume;          /* dB */
 	bool mute;                      /* static mute (incl. solo-in-place) */
 	struct pl_lane mute_lane;       /* 0/1 */
@@ -101,6 +119,9 @@ struct pl_strip {
 	struct pl_lane pan_x, pan_y;    /* automated panner */
 
 	struct pl_pan_keys pan_keys[2]; /* run state */
+	int64_t live_from;              /* run state: fader ramp start or NONE */
+	float live_gain0;               /* run state: the fader's static gain in
+	                                   force at live_from (linear, 0 muted) */
 
 	struct pl_route out;            /* dest NULL for the master */
 	struct pl_route *sends;

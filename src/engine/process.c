@@ -17,12 +17,19 @@
  * split across two calls renders exactly as one: output does not depend on
  * the block size. A breakpoint's value is hit exactly at its frame.
  *
+ * Live changes (plan_set_*, at the end of this file) ramp over the
+ * PLAN_QUANTUM frames from the position they are made at: the segments of
+ * the fader and routes are cut at both ends of a ramp too, and inside it
+ * the gains blend the coefficients in force at its start into the new
+ * ones. Without a live change none of this runs, and nothing changes.
+ *
  * RT contract: nothing here allocates, locks, logs or does I/O.
  */
 #include "engine/process.h"
 #include "engine/plan_internal.h"
 #include "engine/route.h"
 #include "dsp/fade.h"
+#include "dsp/gain.h"
 #include "dsp/ramp.h"
 
 #include <math.h>
@@ -103,10 +110,43 @@ render_voice(struct plan *p, struct pl_strip *ps, struct pl_voice *v,
 
 /* ---- segments ----------------------------------------------------------- */
 
+/* Narrows the segment [*s, *e) around frame f at point x. */
+static inline void
+cut_at(int64_t x, int64_t f, int64_t *s, int64_t *e)
+{
+	if (x > *s && x <= f)
+		*s = x;
+	else if (x > f && x < *e)
+		*e = x;
+}
+
+/* Narrows it at both ends of a live ramp starting at from. */
+static inline void
+cut_live(int64_t from, int64_t f, int64_t *s, int64_t *e)
+{
+	if (from == PL_LIVE_NONE)
+		return;
+	cut_at(from, f, s, e);
+	cut_at(from + PLAN_QUANTUM, f, s, e);
+}
+
+/* The weight of the new value at frame f of a live ramp starting at from,
+ * or -1 outside it (the new value alone holds). A ramp's end, evaluated
+ * from the left, has weight 1: exactly the new value. */
+static inline float
+live_weight(int64_t from, int64_t f)
+{
+	if (from == PL_LIVE_NONE || f < from || f - from >= PLAN_QUANTUM)
+		return -1.0f;
+	return (float)(f - from) / (float)PLAN_QUANTUM;
+}
+
 /* The segment [*start, *end) around frame f: between the quantum grid and
- * the strip's automation breakpoints. */
+ * the strip's automation breakpoints, and with live, its live ramps'
+ * ends (the inserts, which live changes do not touch, ask without). */
 static void
-segment_at(struct pl_strip *ps, int64_t f, int64_t *start, int64_t *end)
+segment_at(struct pl_strip *ps, int64_t f, bool live, int64_t *start,
+    int64_t *end)
 {
 	int64_t s = f - (f % PLAN_QUANTUM), e = s + PLAN_QUANTUM, t;
 	struct pl_lane *lanes[4] = { &ps->volume, &ps->mute_lane, &ps->pan_x,
@@ -135,30 +175,48 @@ segment_at(struct pl_strip *ps, int64_t f, int64_t *start, int64_t *end)
 		if ((t = pl_lane_next_point(l, f)) < e)
 			e = t;
 	}
+	if (live) {
+		cut_live(ps->live_from, f, &s, &e);
+		cut_live(ps->out.live_from, f, &s, &e);
+		for (size_t r = 0; r < ps->send_count; r++)
+			cut_live(ps->sends[r].live_from, f, &s, &e);
+	}
 	*start = s;
 	*end = e;
+}
+
+/* The fader's static gain (linear; 0 muted), without automation. */
+static float
+fader_static(const struct pl_strip *ps)
+{
+	return ps->mute ? 0.0f : db_to_lin(ps->gain_db);
 }
 
 /*
  * Fader gain (volume automation x mute) at frame f; with left, the limit
  * from the left (a segment's end). Mute is always stepped and ramps over
  * the segment before its breakpoint (at most PLAN_QUANTUM frames), so a
- * mute never clicks.
+ * mute never clicks. In a live ramp: the static gain in force at its
+ * start, under the same automation, blended into the current gain.
  */
 static float
 fader_gain(struct pl_strip *ps, int64_t f, bool left)
 {
 	double db = 0.0;
+	bool lane_mute;
+	float g, g0, w;
 
 	if (ps->volume.count > 0)
 		db = left ? pl_lane_eval_left(&ps->volume, f) :
 		    pl_lane_eval(&ps->volume, f);
-
-	if (ps->mute)
-		return 0.0f;
-	if (ps->mute_lane.count > 0 && pl_lane_eval(&ps->mute_lane, f) >= 0.5)
-		return 0.0f;
-	return db_to_lin(ps->gain_db + db);
+	lane_mute = ps->mute_lane.count > 0 &&
+	    pl_lane_eval(&ps->mute_lane, f) >= 0.5;
+	g = ps->mute || lane_mute ? 0.0f : db_to_lin(ps->gain_db + db);
+	if ((w = live_weight(ps->live_from, f)) < 0.0f)
+		return g;
+	g0 = lane_mute ? 0.0f : ps->live_gain0 *
+	    (ps->volume.count > 0 ? db_to_lin(db) : 1.0f);
+	return (1.0f - w) * g0 + w * g;
 }
 
 static double
@@ -259,11 +317,11 @@ static void
 route_coefs(struct pl_strip *ps, struct pl_route *r, int64_t f, bool left,
     float m[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS])
 {
-	float level = r->level_lin;
+	float level = r->level_lin, lane = 1.0f, w;
 	int in = ps->channels, out = r->dest->channels;
 
 	if (r->level_lane.count > 0)
-		level *= db_to_lin(lane_at(&r->level_lane, f, left));
+		level *= (lane = db_to_lin(lane_at(&r->level_lane, f, left)));
 	if (r->follows_pan && (ps->pan_x.count > 0 || ps->pan_y.count > 0))
 		pan_matrix_at(ps, r->dest->format, f, left, m);
 	else
@@ -271,6 +329,14 @@ route_coefs(struct pl_strip *ps, struct pl_route *r, int64_t f, bool left,
 	for (int i = 0; i < in; i++)
 		for (int o = 0; o < out; o++)
 			m[i][o] *= level;
+	if ((w = live_weight(r->live_from, f)) < 0.0f)
+		return;
+	/* a live ramp: from the coefficients in force at its start, under
+	 * the same level automation */
+	for (int i = 0; i < in; i++)
+		for (int o = 0; o < out; o++)
+			m[i][o] = (1.0f - w) * (r->live_m0[i][o] * lane) +
+			    w * m[i][o];
 }
 
 /* Mixes frames [off, off+n) of the strip through route r, for a piece of
@@ -284,7 +350,7 @@ route_mix(struct pl_strip *ps, struct pl_route *r, int64_t s, int64_t e,
 	float span = (float)(e - s);
 	int in = ps->channels, out = r->dest->channels, k = (int)(f - s);
 	bool moving = r->level_lane.count > 0 || ps->pan_x.count > 0 ||
-	    ps->pan_y.count > 0;
+	    ps->pan_y.count > 0 || live_weight(r->live_from, s) >= 0.0f;
 
 	route_coefs(ps, r, s, false, m0);
 	if (moving)
@@ -325,7 +391,7 @@ render_inserts(struct pl_strip *ps, int64_t pos, int n)
 		int64_t s, e, stop;
 		int off = (int)(f - pos);
 
-		segment_at(ps, f, &s, &e);
+		segment_at(ps, f, false, &s, &e);
 		stop = e < end ? e : end;
 		if (f == s)
 			for (size_t l = 0; l < ps->insert_lane_count; l++) {
@@ -353,7 +419,7 @@ render_routing(struct pl_strip *ps, int64_t pos, int n)
 		int off = (int)(f - pos), cnt, k;
 		float g0, g1;
 
-		segment_at(ps, f, &s, &e);
+		segment_at(ps, f, true, &s, &e);
 		stop = e < end ? e : end;
 		cnt = (int)(stop - f);
 		k = (int)(f - s);
@@ -429,4 +495,144 @@ process_run(struct plan *p, int n)
 			fold(p->stem_out[i], p->out_channels, p->stems[i]->buf,
 			    p->stems[i]->channels, p->stem_fold[i]->m, n);
 	p->position += n;
+}
+
+/* ---- live changes (render thread) --------------------------------------- */
+
+static struct pl_strip *
+live_strip(struct plan *p, int strip)
+{
+	return strip < 0 || (size_t)strip >= p->strip_count ? NULL :
+	    &p->strips[strip];
+}
+
+/* Starts a fader ramp at the plan's position from the static gain in force
+ * there; call before changing the static values, then live_fader_end. */
+static void
+live_fader_begin(struct plan *p, struct pl_strip *ps)
+{
+	float now = fader_static(ps), w = live_weight(ps->live_from, p->position);
+
+	if (w >= 0.0f)
+		now = (1.0f - w) * ps->live_gain0 + w * now;
+	ps->live_gain0 = now;
+	ps->live_from = p->position;
+}
+
+/* A ramp to the gain already in force is no ramp. */
+static void
+live_fader_end(struct pl_strip *ps)
+{
+	if (fader_static(ps) == ps->live_gain0)
+		ps->live_from = PL_LIVE_NONE;
+}
+
+/* Route r's coefficients at frame f without its level automation: the
+ * (automated) panner's matrix times the static level. */
+static void
+route_static(struct pl_strip *ps, struct pl_route *r, int64_t f,
+    float m[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS])
+{
+	if (r->follows_pan && (ps->pan_x.count > 0 || ps->pan_y.count > 0))
+		pan_matrix_at(ps, r->dest->format, f, false, m);
+	else
+		memcpy(m, r->matrix, sizeof r->matrix);
+	for (int i = 0; i < ps->channels; i++)
+		for (int o = 0; o < r->dest->channels; o++)
+			m[i][o] *= r->level_lin;
+}
+
+/* Starts a ramp of route r (see live_fader_begin). */
+static void
+live_route_begin(struct plan *p, struct pl_strip *ps, struct pl_route *r)
+{
+	float now[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS];
+	float w = live_weight(r->live_from, p->position);
+
+	route_static(ps, r, p->position, now);
+	for (int i = 0; i < ps->channels; i++)
+		for (int o = 0; o < r->dest->channels; o++)
+			r->live_m0[i][o] = w < 0.0f ? now[i][o] :
+			    (1.0f - w) * r->live_m0[i][o] + w * now[i][o];
+	r->live_from = p->position;
+}
+
+static void
+live_route_end(struct plan *p, struct pl_strip *ps, struct pl_route *r)
+{
+	float now[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS];
+
+	route_static(ps, r, p->position, now);
+	for (int i = 0; i < ps->channels; i++)
+		for (int o = 0; o < r->dest->channels; o++)
+			if (now[i][o] != r->live_m0[i][o])
+				return;
+	r->live_from = PL_LIVE_NONE;
+}
+
+void
+plan_set_gain(struct plan *p, int strip, double db)
+{
+	struct pl_strip *ps = live_strip(p, strip);
+
+	if (ps == NULL || ps->gain_db == db)
+		return;
+	live_fader_begin(p, ps);
+	ps->gain_db = db;
+	live_fader_end(ps);
+}
+
+void
+plan_set_mute(struct plan *p, int strip, bool mute)
+{
+	struct pl_strip *ps = live_strip(p, strip);
+
+	if (ps == NULL || ps->mute == mute)
+		return;
+	live_fader_begin(p, ps);
+	ps->mute = mute;
+	live_fader_end(ps);
+}
+
+void
+plan_set_pan(struct plan *p, int strip, const struct pan *pan)
+{
+	struct pl_strip *ps = live_strip(p, strip);
+	struct pl_route *r;
+
+	if (ps == NULL || memcmp(&ps->pan, pan, sizeof *pan) == 0)
+		return;
+	for (size_t k = 0; k <= ps->send_count; k++) {
+		r = k < ps->send_count ? &ps->sends[k] : &ps->out;
+		if (r->dest != NULL && r->follows_pan)
+			live_route_begin(p, ps, r);
+	}
+	ps->pan = *pan;
+	/* the automated panner's keyframes hold the old static values */
+	ps->pan_keys[0].format = ps->pan_keys[1].format = CHAN_FORMAT_COUNT;
+	for (size_t k = 0; k <= ps->send_count; k++) {
+		r = k < ps->send_count ? &ps->sends[k] : &ps->out;
+		if (r->dest == NULL || !r->follows_pan)
+			continue;
+		route_matrix(ps->format, r->dest->format, &ps->pan, r->matrix);
+		live_route_end(p, ps, r);
+	}
+}
+
+void
+plan_set_send_level(struct plan *p, int strip, int send, double db)
+{
+	struct pl_strip *ps = live_strip(p, strip);
+	struct pl_route *r;
+	float lin;
+
+	if (ps == NULL || send < 0 || (size_t)send >= ps->send_count)
+		return;
+	r = &ps->sends[send];
+	lin = r->mute ? 0.0f : (float)gain_db_to_lin(db);
+	if (r->level_lin == lin)
+		return;
+	live_route_begin(p, ps, r);
+	r->level_lin = lin;
+	live_route_end(p, ps, r);
 }

@@ -5,7 +5,13 @@
  * reader state the streamer thread alone touches: the next timeline frame
  * to produce (fill_pos), the clip it is in, and that clip's open files and
  * resampler. The thread fills whichever voices have room, a chunk at a
- * time, round-robin, and sleeps briefly when all are full.
+ * time, round-robin, and sleeps briefly when all are full. With a loop, a
+ * voice that reaches loop_end seeks itself back to loop_start (closing its
+ * reader, so a resampler starts afresh) and fills on.
+ *
+ * Underruns are the consumer's business: it zero-fills what it misses and
+ * keeps a debt per voice (consumer-owned, no atomics needed) that it pays
+ * off by discarding that many frames from the data that arrives next.
  */
 #include "engine/streamer.h"
 #include "base/ring.h"
@@ -15,6 +21,7 @@
 #include <samplerate.h>
 #include <sndfile.h>
 #include <stdatomic.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -47,9 +54,14 @@ struct stream_voice {
 	size_t path_count;
 	struct ring *ring;
 	_Atomic uint64_t underruns;
+	_Atomic uint64_t underrun_frames;
+
+	/* consumer only */
+	int64_t debt;             /* frames zero-filled, still to discard */
 
 	/* streamer thread only */
 	int64_t fill_pos;
+	int64_t loop_start, loop_end;   /* loop_end <= loop_start: none */
 	size_t cursor;
 	struct clip_reader rd;
 	float *out;               /* CHUNK_FRAMES interleaved frames */
@@ -69,6 +81,7 @@ struct streamer {
 
 	_Atomic uint64_t locate_gen;     /* asked for by the control thread */
 	_Atomic int64_t locate_pos;
+	_Atomic int64_t locate_loop_start, locate_loop_end;
 	_Atomic uint64_t ack_gen;        /* acknowledged by the consumer */
 	_Atomic uint64_t ready_gen;      /* refilled by the streamer */
 	uint64_t done_gen;               /* streamer thread only */
@@ -103,6 +116,20 @@ set_error(struct streamer *st, int code, const char *path, const char *msg)
 	atomic_compare_exchange_strong(&st->error, &expected, code);
 }
 
+/* The read_delay_us throttle: a slow disk, for tests. */
+static void
+read_delay(const struct streamer *st)
+{
+	struct timespec ts;
+
+	if (st->cfg.read_delay_us <= 0)
+		return;
+	ts.tv_sec = st->cfg.read_delay_us / 1000000;
+	ts.tv_nsec = (long)(st->cfg.read_delay_us % 1000000) * 1000L;
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
 /* Reads up to n source frames into rd->in (voice-interleaved); frames past
  * the end of a file are zeros. Returns n. */
 static long
@@ -116,6 +143,7 @@ read_source(struct stream_voice *v, long n)
 		int fc = rd->file_channels[f];
 		sf_count_t got;
 
+		read_delay(v->owner);
 		if (sf_seek(rd->files[f], rd->src_pos, SEEK_SET) < 0)
 			continue;   /* past the end: stays silent */
 		got = sf_readf_float(rd->files[f], rd->file_buf, n);
@@ -258,9 +286,13 @@ voice_fill(struct stream_voice *v, long max)
 		long n = space - done;
 		const struct stream_clip *c = v->cursor < v->clip_count ?
 		    &v->clips[v->cursor] : NULL;
+		bool looping = v->loop_end > v->loop_start &&
+		    v->fill_pos < v->loop_end;
 
 		if (n > CHUNK_FRAMES)
 			n = CHUNK_FRAMES;
+		if (looping && v->loop_end - v->fill_pos < n)
+			n = (long)(v->loop_end - v->fill_pos);
 		if (c == NULL || c->start_frames > v->fill_pos) {
 			/* a gap: silence up to the next clip */
 			if (c != NULL && c->start_frames - v->fill_pos < n)
@@ -284,6 +316,8 @@ voice_fill(struct stream_voice *v, long max)
 			reader_close(&v->rd);
 			v->cursor++;
 		}
+		if (looping && v->fill_pos == v->loop_end)
+			voice_seek(v, v->loop_start);
 	}
 	return done;
 }
@@ -331,10 +365,14 @@ streamer_main(void *arg)
 				continue;
 			}
 			int64_t pos = atomic_load(&st->locate_pos);
+			int64_t ls = atomic_load(&st->locate_loop_start);
+			int64_t le = atomic_load(&st->locate_loop_end);
 
 			for (size_t i = 0; i < st->voice_count; i++) {
 				ring_reset(st->voices[i]->ring);
 				voice_seek(st->voices[i], pos);
+				st->voices[i]->loop_start = ls;
+				st->voices[i]->loop_end = le;
 			}
 			/* prefill half of every ring before saying ready */
 			for (size_t i = 0; i < st->voice_count; i++)
@@ -446,9 +484,22 @@ nomem:
 int
 streamer_start(struct streamer *st, int64_t position_frames)
 {
+	return streamer_start_loop(st, position_frames, 0, 0);
+}
+
+int
+streamer_start_loop(struct streamer *st, int64_t position_frames,
+    int64_t loop_start, int64_t loop_end)
+{
 	if (st->started)
 		return ERR_INVALID;
+	if (loop_end <= loop_start)
+		loop_start = loop_end = 0;
+	else if (position_frames >= loop_end)
+		return ERR_INVALID;
 	atomic_store(&st->locate_pos, position_frames);
+	atomic_store(&st->locate_loop_start, loop_start);
+	atomic_store(&st->locate_loop_end, loop_end);
 	atomic_store(&st->locate_gen, 1);
 	atomic_store(&st->ack_gen, 1);   /* no consumer is reading yet */
 	if (pthread_create(&st->thread, NULL, streamer_main, st) != 0)
@@ -481,7 +532,23 @@ streamer_destroy(struct streamer *st)
 void
 streamer_locate(struct streamer *st, int64_t position_frames)
 {
+	streamer_locate_loop(st, position_frames, 0, 0);
+}
+
+void
+streamer_locate_loop(struct streamer *st, int64_t position_frames,
+    int64_t loop_start, int64_t loop_end)
+{
+	if (loop_end <= loop_start)
+		loop_start = loop_end = 0;
+	else if (position_frames >= loop_end)
+		position_frames = loop_start;
+	/* published by the generation's release below; a streamer that reads
+	 * them mixed with an older locate's sees the new generation next and
+	 * refills again */
 	atomic_store(&st->locate_pos, position_frames);
+	atomic_store(&st->locate_loop_start, loop_start);
+	atomic_store(&st->locate_loop_end, loop_end);
 	atomic_fetch_add_explicit(&st->locate_gen, 1, memory_order_release);
 	pthread_mutex_lock(&st->lock);
 	pthread_cond_broadcast(&st->wake);
@@ -495,8 +562,11 @@ streamer_consumer_sync(struct streamer *st)
 {
 	uint64_t gen = atomic_load_explicit(&st->locate_gen, memory_order_acquire);
 
-	if (atomic_load_explicit(&st->ack_gen, memory_order_relaxed) != gen)
-		atomic_store_explicit(&st->ack_gen, gen, memory_order_release);
+	if (atomic_load_explicit(&st->ack_gen, memory_order_relaxed) == gen)
+		return;
+	for (size_t i = 0; i < st->voice_count; i++)
+		st->voices[i]->debt = 0;
+	atomic_store_explicit(&st->ack_gen, gen, memory_order_release);
 }
 
 bool
@@ -515,9 +585,19 @@ stream_voice_read(struct stream_voice *v, float *const *out, int frames)
 	int ch = v->channels, got;
 	size_t k = 0;
 
+	if (v->debt > 0) {
+		/* frames that were due while the ring was short: drop them */
+		size_t avail = ring_read_space(v->ring);
+		size_t skip = (uint64_t)v->debt < avail ? (size_t)v->debt : avail;
+
+		ring_read_advance(v->ring, skip);
+		v->debt -= (int64_t)skip;
+	}
 	ring_read_span(v->ring, &s);
 	got = frames;
-	if ((size_t)got > s.n1 + s.n2)
+	if (v->debt > 0)
+		got = 0;
+	else if ((size_t)got > s.n1 + s.n2)
 		got = (int)(s.n1 + s.n2);
 	/* deinterleave the two contiguous parts */
 	for (int part = 0; part < 2 && (int)k < got; part++) {
@@ -543,7 +623,10 @@ stream_voice_read(struct stream_voice *v, float *const *out, int frames)
 	if (got < frames) {
 		for (int c = 0; c < ch; c++)
 			memset(out[c] + got, 0, (size_t)(frames - got) * sizeof(float));
+		v->debt += frames - got;
 		atomic_fetch_add_explicit(&v->underruns, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&v->underrun_frames,
+		    (uint64_t)(frames - got), memory_order_relaxed);
 	}
 	return got;
 }
@@ -582,6 +665,16 @@ streamer_underruns(const struct streamer *st)
 
 	for (size_t i = 0; i < st->voice_count; i++)
 		n += atomic_load(&st->voices[i]->underruns);
+	return n;
+}
+
+uint64_t
+streamer_underrun_frames(const struct streamer *st)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < st->voice_count; i++)
+		n += atomic_load(&st->voices[i]->underrun_frames);
 	return n;
 }
 

@@ -20,6 +20,18 @@
  * voice until streamer_ready() says the refill for that position is done.
  * The streamer resets the rings only after the acknowledgement, so it never
  * races a read.
+ *
+ * Loops: with a loop [loop_start, loop_end), each voice streams from the
+ * position up to loop_end, then from loop_start on, over and over; the
+ * consumer renders loop_end - 1, then moves its own timeline to loop_start
+ * (plan_seek, not a locate) and reads on: the frames are seamless and
+ * timeline-correct. A resampled source restarts its resampler at every
+ * wrap, exactly as a locate to loop_start would.
+ *
+ * Underruns: a voice read that finds its ring short plays silence for the
+ * missing frames and owes them: the next reads discard that many frames
+ * before delivering any, so the voice stays aligned with the timeline
+ * (frames that arrive late are dropped, never played late).
  */
 #ifndef DUBSTAGE_ENGINE_STREAMER_H
 #define DUBSTAGE_ENGINE_STREAMER_H
@@ -56,6 +68,9 @@ struct stream_config {
 	int sample_rate_hz;        /* the session rate */
 	double ring_seconds;       /* how far ahead each voice reads (> 0) */
 	enum stream_quality quality;
+	int read_delay_us;         /* test/diagnostic: the thread sleeps this
+	                              long before every file read (a slow
+	                              disk); 0 = none */
 };
 
 struct streamer;
@@ -71,27 +86,49 @@ int streamer_add_voice(struct streamer *st, int channels,
     const struct stream_clip *clips, size_t clip_count,
     struct stream_voice **out);
 
-/* Starts the thread and begins filling from timeline frame position. */
+/* Starts the thread and begins filling from timeline frame position:
+ * streamer_start_loop without a loop. */
 int streamer_start(struct streamer *st, int64_t position_frames);
+
+/* Starts the thread and begins filling from position, looping over
+ * [loop_start, loop_end) (loop_end <= loop_start: no loop). A position
+ * before loop_start plays up into the loop (a pre-roll); one at or after
+ * loop_end is ERR_INVALID. 0, ERR_INVALID (also when started already) or
+ * ERR_NOMEM. Control thread. */
+int streamer_start_loop(struct streamer *st, int64_t position_frames,
+    int64_t loop_start, int64_t loop_end);
 
 /* Stops the thread and frees everything (NULL is a no-op). */
 void streamer_destroy(struct streamer *st);
 
-/* Control thread: move the stream to position (see the handshake above). */
+/* Control thread: move the stream to position (see the handshake above),
+ * without a loop. */
 void streamer_locate(struct streamer *st, int64_t position_frames);
 
-/* Consumer, at the start of each cycle: acknowledges a pending locate.
- * RT-safe. */
+/* Control thread: move the stream to position and loop over [loop_start,
+ * loop_end) from there (loop_end <= loop_start: no loop), as
+ * streamer_start_loop does; a position at or after loop_end is clamped to
+ * loop_start. */
+void streamer_locate_loop(struct streamer *st, int64_t position_frames,
+    int64_t loop_start, int64_t loop_end);
+
+/* Consumer, at the start of each cycle: acknowledges a pending locate
+ * (and forgets the voices' underrun debts: the new stream starts
+ * aligned). RT-safe. While no consumer reads the streamer (a plan being
+ * prepared), the control thread may call it itself. */
 void streamer_consumer_sync(struct streamer *st);
 
-/* Consumer: true when every voice is filled for the current locate target
- * and reading may go on. RT-safe. */
+/* True when every voice is filled for the latest start or locate target
+ * (acknowledged as above) and reading may go on. Any thread: the consumer
+ * polls it before reading; the control thread waits on it for a new
+ * plan's streamer before handing that plan to the render thread. RT-safe. */
 bool streamer_ready(const struct streamer *st);
 
 /*
- * Consumer: copies `frames` frames of the voice into planar out[channel]
- * and returns how many were available; missing frames are zero-filled and
- * counted as an underrun. RT-safe.
+ * Consumer: copies the voice's next `frames` frames into planar
+ * out[channel] and returns how many were available (after paying off any
+ * debt, above); missing frames are zero-filled, owed, and counted as one
+ * underrun. RT-safe.
  */
 int stream_voice_read(struct stream_voice *v, float *const *out, int frames);
 
@@ -103,9 +140,11 @@ int64_t streamer_available_frames(const struct streamer *st);
  * frames or the streamer failed. Returns 0, or the streamer's error. */
 int streamer_wait_available(struct streamer *st, int frames);
 
-/* Problems seen so far: underruns (consumer found a ring short), and the
- * first I/O error (0 if none) with its message. Any thread. */
+/* Problems seen so far: underruns (reads that found a ring short), the
+ * frames they zero-filled, and the first I/O error (0 if none) with its
+ * message. Any thread. */
 uint64_t streamer_underruns(const struct streamer *st);
+uint64_t streamer_underrun_frames(const struct streamer *st);
 int streamer_error(const struct streamer *st, struct diag *d);
 
 #endif
