@@ -138,56 +138,167 @@ dynamics_curve_gain_db(const struct dynamics_coefs *c, float level_db)
 }
 
 /*
- * One frame of one unit: key is |x| (peak) or x^2 (RMS), already the max
- * over linked channels. Returns the smoothed gain in dB, makeup excluded.
+ * The kernel runs a chunk of frames (at most DSP_GUARD_FRAMES, between two
+ * guards) in passes over small arrays instead of frame by frame, so that
+ * the work that does not depend on the previous frame (key, level in dB,
+ * curve, dB to linear, the multiply) runs as vector code, and only the
+ * recursions (RMS average, gate hold, gain smoother, makeup glide) stay
+ * scalar. Every pass does the same float operations, in the same order, as
+ * the frame-by-frame formulation (kept in the comments), so the output is
+ * the same bits; only the schedule changed.
  */
-static inline float
-unit_step(const struct dynamics_coefs *c, struct dynamics_unit *u, float key)
-{
-	float level_db, target, g, coef;
-	bool rising;
-
-	if (c->detector == DYNAMICS_RMS) {
-		float env = u->env + c->rms_coef * (key - u->env);
-
-		/* Under the floor is silence, held at exactly 0 (no
-		 * subnormals); a NaN key is ignored. */
-		if (!(env > POWER_FLOOR))
-			env = isnan(env) ? u->env : 0.0f;
-		u->env = env;
-		level_db = DB_PER_LOG2_POWER * dsp_fast_log2f(env > POWER_FLOOR ? env : POWER_FLOOR);
-	} else {
-		level_db = DSP_DB_PER_LOG2 * dsp_fast_log2f(key > PEAK_FLOOR ? key : PEAK_FLOOR);
-	}
-	target = curve(c, level_db);
-
-	if (c->mode == DYNAMICS_GATE) {
-		if (target == 0.0f)
-			u->hold = c->hold_frames;
-		else if (u->hold > 0) {
-			u->hold--;
-			target = 0.0f;
-		}
-	}
-
-	g = u->gain_db;
-	/* The level rose if the compressor wants less gain, or the expander
-	 * or gate more. Selected arithmetically: with a peak detector this
-	 * flips at random from frame to frame, and a branch would mispredict
-	 * half the time. */
-	rising = c->mode == DYNAMICS_COMPRESSOR ? target < g : target > g;
-	coef = c->release_coef + (float)rising * (c->attack_coef - c->release_coef);
-	g = target + coef * (g - target);
-	if (fabsf(g) < GAIN_FLOOR_DB)
-		g = 0.0f;
-	u->gain_db = g;
-	return g;
-}
+#define CHUNK DSP_GUARD_FRAMES
 
 static inline float
 key_of(enum dynamics_detector det, float x)
 {
 	return det == DYNAMICS_RMS ? x * x : fabsf(x);
+}
+
+/* Linked: the key of frame i is the largest of the key channels' (from 0,
+ * so a NaN key channel counts as 0). */
+static void
+keys_linked(enum dynamics_detector det, const float *const *key, int keys, int off,
+    float *restrict kmax, int n)
+{
+	int i, k;
+
+	for (i = 0; i < n; i++)
+		kmax[i] = 0.0f;
+	for (k = 0; k < keys; k++) {
+		const float *restrict kb = key[k] + off;
+
+		if (det == DYNAMICS_RMS)
+			for (i = 0; i < n; i++) {
+				const float v = kb[i] * kb[i];
+
+				kmax[i] = v > kmax[i] ? v : kmax[i];
+			}
+		else
+			for (i = 0; i < n; i++) {
+				const float v = fabsf(kb[i]);
+
+				kmax[i] = v > kmax[i] ? v : kmax[i];
+			}
+	}
+}
+
+/* Unlinked: one key channel as it is. */
+static void
+keys_one(enum dynamics_detector det, const float *restrict kb, float *restrict kv, int n)
+{
+	int i;
+
+	if (det == DYNAMICS_RMS)
+		for (i = 0; i < n; i++)
+			kv[i] = kb[i] * kb[i];
+	else
+		for (i = 0; i < n; i++)
+			kv[i] = fabsf(kb[i]);
+}
+
+/*
+ * n frames of one unit: key[i] is |x| (peak) or x^2 (RMS), already the max
+ * over linked channels; g[i] gets the smoothed gain in dB, makeup excluded.
+ * Per frame this is:
+ *     level_db = dB of (RMS: the averaged key; peak: the key), floored
+ *     target   = curve(level_db), held open by the gate's hold
+ *     g        = target + coef * (g - target), coef attack or release
+ */
+static void
+unit_run(const struct dynamics_coefs *c, struct dynamics_unit *u, const float *restrict key,
+    float *restrict g_out, int n)
+{
+	float lv[CHUNK], t[CHUNK];
+	const float thr = c->threshold_db, hk = c->half_knee_db, ks = c->knee_scale;
+	const float slope = c->slope, range = c->range_db;
+	/* coef = release + (float)rising * (attack - release), both values */
+	const float coef_up = c->release_coef + 1.0f * (c->attack_coef - c->release_coef);
+	const float coef_dn = c->release_coef + 0.0f * (c->attack_coef - c->release_coef);
+	float g = u->gain_db;
+	int i;
+
+	/* level, linear, floored */
+	if (c->detector == DYNAMICS_RMS) {
+		float env = u->env;
+
+		for (i = 0; i < n; i++) {
+			float e = env + c->rms_coef * (key[i] - env);
+
+			/* Under the floor is silence, held at exactly 0 (no
+			 * subnormals); a NaN key is ignored. */
+			if (!(e > POWER_FLOOR))
+				e = isnan(e) ? env : 0.0f;
+			env = e;
+			lv[i] = e > POWER_FLOOR ? e : POWER_FLOOR;
+		}
+		u->env = env;
+		for (i = 0; i < n; i++)
+			lv[i] = DB_PER_LOG2_POWER * dsp_fast_log2f(lv[i]);
+	} else {
+		for (i = 0; i < n; i++)
+			lv[i] = key[i] > PEAK_FLOOR ? key[i] : PEAK_FLOOR;
+		for (i = 0; i < n; i++)
+			lv[i] = DSP_DB_PER_LOG2 * dsp_fast_log2f(lv[i]);
+	}
+
+	/* the static curve (as curve(): see there) */
+	switch (c->mode) {
+	case DYNAMICS_COMPRESSOR:
+		for (i = 0; i < n; i++) {
+			const float d = lv[i] - thr;
+			const float v = min_f(max_f(d + hk, 0.0f), 2.0f * hk);
+
+			t[i] = ks * v * v + slope * max_f(d - hk, 0.0f);
+		}
+		break;
+	case DYNAMICS_EXPANDER:
+		for (i = 0; i < n; i++) {
+			const float d = lv[i] - thr;
+			const float v = min_f(max_f(hk - d, 0.0f), 2.0f * hk);
+
+			t[i] = max_f(-ks * v * v + slope * min_f(d + hk, 0.0f), -range);
+		}
+		break;
+	case DYNAMICS_GATE:
+	default:
+		for (i = 0; i < n; i++) {
+			const float d = lv[i] - thr;
+
+			t[i] = d >= 0.0f ? 0.0f : -range;
+		}
+		for (i = 0; i < n; i++) {
+			if (t[i] == 0.0f)
+				u->hold = c->hold_frames;
+			else if (u->hold > 0) {
+				u->hold--;
+				t[i] = 0.0f;
+			}
+		}
+		break;
+	}
+
+	/* The smoother. The level rose if the compressor wants less gain, or
+	 * the expander or gate more; selected arithmetically (with a peak
+	 * detector it flips at random from frame to frame). */
+	if (c->mode == DYNAMICS_COMPRESSOR) {
+		for (i = 0; i < n; i++) {
+			const float coef = t[i] < g ? coef_up : coef_dn;
+
+			g = t[i] + coef * (g - t[i]);
+			g = fabsf(g) < GAIN_FLOOR_DB ? 0.0f : g;
+			g_out[i] = g;
+		}
+	} else {
+		for (i = 0; i < n; i++) {
+			const float coef = t[i] > g ? coef_up : coef_dn;
+
+			g = t[i] + coef * (g - t[i]);
+			g = fabsf(g) < GAIN_FLOOR_DB ? 0.0f : g;
+			g_out[i] = g;
+		}
+	}
+	u->gain_db = g;
 }
 
 /* Corrupt state (from NaN/inf input that slipped through) starts over. */
@@ -213,7 +324,65 @@ glide_guard(float glide)
  * of the stream, counted by d->guard_frames from reset, never at call
  * boundaries: see the split-invariance note in dynamics.h. Unlinked, every
  * channel replays the same frames from the same counter and makeup glide.
+ *
+ * Per frame, after the unit's gain g: the deepest g is the meter's peak,
+ * the makeup glide decays (glide *= pole), and every channel the unit
+ * drives is multiplied by dB-to-linear of (g + makeup) + glide.
  */
+static void
+run_unit(const struct dynamics_coefs *c, struct dynamics_unit *u, bool linked,
+    const float *const *key, int keys, float *const *out, int outs,
+    float glide, int since, int frames, float *peak_io, float *glide_out,
+    int *since_out)
+{
+	float kv[CHUNK], g[CHUNK], lin[CHUNK];
+	const float mk = c->makeup_db, pole_mk = c->makeup_pole;
+	float peak = *peak_io;
+	int i = 0, j, k;
+
+	while (i < frames) {
+		const int n = dsp_guard_span(since, frames - i);
+
+		since += n;
+		if (n > 0) {
+			if (linked)
+				keys_linked(c->detector, key, keys, i, kv, n);
+			else
+				keys_one(c->detector, key[0] + i, kv, n);
+			unit_run(c, u, kv, g, n);
+			for (j = 0; j < n; j++)
+				peak = g[j] < peak ? g[j] : peak;
+			if (glide == 0.0f) {
+				/* glide * pole keeps it (and its sign) */
+				for (j = 0; j < n; j++)
+					lin[j] = g[j] + mk + glide;
+			} else {
+				for (j = 0; j < n; j++) {
+					glide *= pole_mk;
+					lin[j] = g[j] + mk + glide;
+				}
+			}
+			for (j = 0; j < n; j++)
+				lin[j] = dsp_fast_db_to_lin(lin[j]);
+			for (k = 0; k < outs; k++) {
+				float *restrict buf = out[k] + i;
+
+				for (j = 0; j < n; j++)
+					buf[j] *= lin[j];
+			}
+			i += n;
+		}
+		if (since >= DSP_GUARD_FRAMES) {
+			unit_guard(u);
+			glide = glide_guard(glide);
+			since = 0;
+		}
+	}
+	*peak_io = peak;
+	*glide_out = glide;
+	*since_out = since;
+}
+
 void
 dynamics_process(struct dynamics *d, float *const *restrict ch, int channels,
     const float *const *restrict sidechain, int sidechain_channels, int frames)
@@ -224,11 +393,8 @@ dynamics_process(struct dynamics *d, float *const *restrict ch, int channels,
 	/* The makeup in use is makeup_db + glide, the glide decaying to 0
 	 * (a decaying offset, unlike a one-pole towards the target, never
 	 * stalls a few ulps short in float). */
-	const float mk = c->makeup_db, pole_mk = c->makeup_pole;
-	const float glide_start = d->makeup_glide_db;
-	const int since_start = d->guard_frames;
-	float glide = glide_start, peak = 0.0f, last = 0.0f;
-	int since = since_start, i, k;
+	float glide = d->makeup_glide_db, peak = 0.0f, last = 0.0f;
+	int since = d->guard_frames, k;
 
 	if (channels > DSP_MAX_CHANNELS)
 		channels = DSP_MAX_CHANNELS;
@@ -236,60 +402,16 @@ dynamics_process(struct dynamics *d, float *const *restrict ch, int channels,
 		return;
 
 	if (c->link) {
-		struct dynamics_unit *u = &d->unit[0];
-
-		for (i = 0; i < frames;) {
-			const int end = i + dsp_guard_span(since, frames - i);
-
-			since += end - i;
-			for (; i < end; i++) {
-				float kmax = 0.0f, g, lin;
-
-				for (k = 0; k < keys; k++) {
-					const float v = key_of(c->detector, key[k][i]);
-
-					kmax = v > kmax ? v : kmax;
-				}
-				g = unit_step(c, u, kmax);
-				peak = g < peak ? g : peak;
-				glide *= pole_mk;
-				lin = dsp_fast_db_to_lin(g + mk + glide);
-				for (k = 0; k < channels; k++)
-					ch[k][i] *= lin;
-			}
-			if (since >= DSP_GUARD_FRAMES) {
-				unit_guard(u);
-				glide = glide_guard(glide);
-				since = 0;
-			}
-		}
-		last = u->gain_db;
+		run_unit(c, &d->unit[0], true, key, keys, ch, channels,
+		    d->makeup_glide_db, d->guard_frames, frames, &peak, &glide, &since);
+		last = d->unit[0].gain_db;
 	} else {
-		last = 0.0f;
 		for (k = 0; k < channels; k++) {
 			struct dynamics_unit *u = &d->unit[k];
-			const float *kb = key[k % keys];
-			float *buf = ch[k];
 
-			glide = glide_start;
-			since = since_start;
-			for (i = 0; i < frames;) {
-				const int end = i + dsp_guard_span(since, frames - i);
-
-				since += end - i;
-				for (; i < end; i++) {
-					const float g = unit_step(c, u, key_of(c->detector, kb[i]));
-
-					peak = g < peak ? g : peak;
-					glide *= pole_mk;
-					buf[i] *= dsp_fast_db_to_lin(g + mk + glide);
-				}
-				if (since >= DSP_GUARD_FRAMES) {
-					unit_guard(u);
-					glide = glide_guard(glide);
-					since = 0;
-				}
-			}
+			run_unit(c, u, false, &key[k % keys], 1, &ch[k], 1,
+			    d->makeup_glide_db, d->guard_frames, frames, &peak, &glide,
+			    &since);
 			last = u->gain_db < last ? u->gain_db : last;
 		}
 	}

@@ -131,8 +131,4 @@ void live_plan_destroy(struct live_plan *lp);
 
 double live_now(void);   /* monotonic seconds */
 
-/* plan_meter.c: plan_meter by strip index (RT-safe). TODO: plan.h */
-int plan_strip_meter(const struct plan *p, int strip, float *peak,
-    float *rms, int max_channels);
-
 #endif

@@ -851,23 +851,3 @@ plan_session_mutes(const struct plan *p, const struct session *s,
 		mutes[i] = st == NULL || st->mute || !audible(s, ps->id, st);
 	}
 }
-
-int
-plan_meter(const struct plan *p, struct id id, float *peak, float *rms,
-    int max_channels)
-{
-	for (size_t i = 0; i < p->strip_count; i++) {
-		const struct pl_strip *ps = &p->strips[i];
-		int n;
-
-		if (ps->id.kind != id.kind || ps->id.num != id.num)
-			continue;
-		n = ps->channels < max_channels ? ps->channels : max_channels;
-		for (int c = 0; c < n; c++) {
-			peak[c] = (float)meter_get_peak_lin(&ps->meter, c);
-			rms[c] = (float)meter_get_rms_lin(&ps->meter, c);
-		}
-		return n;
-	}
-	return 0;
-}

@@ -148,5 +148,8 @@ const float *const *plan_stem_output(const struct plan *p, int i);
  * through its snapshot). */
 int plan_meter(const struct plan *p, struct id id, float *peak, float *rms,
     int max_channels);
+/* The same by plan strip index (RT-safe: the live engine's snapshot). */
+int plan_strip_meter(const struct plan *p, int strip, float *peak,
+    float *rms, int max_channels);
 
 #endif

@@ -1,9 +1,8 @@
 /*
  * plan_meter.c - reading a plan's meters by strip index (the live engine
- * copies them into its snapshot every period).
+ * copies them into its snapshot every period) or by id.
  */
 #include "engine/plan_internal.h"
-#include "engine/live_internal.h"
 
 int
 plan_strip_meter(const struct plan *p, int strip, float *peak, float *rms,
@@ -21,4 +20,12 @@ plan_strip_meter(const struct plan *p, int strip, float *peak, float *rms,
 		rms[c] = (float)meter_get_rms_lin(&ps->meter, c);
 	}
 	return n;
+}
+
+int
+plan_meter(const struct plan *p, struct id id, float *peak, float *rms,
+    int max_channels)
+{
+	return plan_strip_meter(p, plan_strip_index(p, id), peak, rms,
+	    max_channels);
 }

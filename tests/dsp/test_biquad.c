@@ -802,6 +802,82 @@ test_validation(void)
 	}
 }
 
+/*
+ * biquad_cascade_process gives the same bits as biquad_process section
+ * after section: 1..12 sections (groups of four and the remainders),
+ * states whose guard counters differ (a section switched on later), calls
+ * of every size, silence after a loud burst (the guards flush), and NaN
+ * input (the guards reset it).
+ */
+static void
+test_cascade_matches_sections(void)
+{
+	enum { N = 3000, MAXS = 12 };
+	static const enum biquad_type types[] = { BIQUAD_BELL, BIQUAD_LOWSHELF,
+	    BIQUAD_HIGHPASS, BIQUAD_BELL, BIQUAD_NOTCH, BIQUAD_HIGHSHELF,
+	    BIQUAD_LOWPASS, BIQUAD_BELL, BIQUAD_ALLPASS, BIQUAD_BANDPASS,
+	    BIQUAD_BELL, BIQUAD_BELL };
+	struct biquad_coefs c[MAXS];
+	const struct biquad_coefs *cp[MAXS];
+	struct biquad_state ref[MAXS], cas[MAXS];
+	struct biquad_state *sp[MAXS];
+	float *x = malloc(sizeof *x * N), *a = malloc(sizeof *a * N), *b = malloc(sizeof *b * N);
+	int count, k, i, differ = 0, runs = 0;
+
+	REQUIRE(x != NULL && a != NULL && b != NULL);
+	for (k = 0; k < MAXS; k++) {
+		struct biquad_design d;
+
+		REQUIRE(make(types[k], 40.0 * pow(1.7, k), 0.4 + 0.3 * k, -9 + 1.7 * k,
+		    48000, &d, &c[k]) == 0);
+		cp[k] = &c[k];
+		sp[k] = &cas[k];
+	}
+	for (i = 0; i < N; i++)   /* a loud burst, silence, then a NaN */
+		x[i] = i < 700 ? (float)rnd() : 0.0f;
+	x[2500] = NAN;
+	for (count = 1; count <= MAXS; count++) {
+		for (int phase = 0; phase < 2; phase++) {
+			int pos = 0;
+
+			for (k = 0; k < count; k++) {
+				biquad_reset(&ref[k]);
+				/* phase 1: counters as if sections had been
+				 * switched on at different times */
+				ref[k].guard_frames = phase ? (7 * k) % DSP_GUARD_FRAMES : 0;
+				cas[k] = ref[k];
+			}
+			memcpy(a, x, sizeof *a * N);
+			memcpy(b, x, sizeof *b * N);
+			while (pos < N) {
+				int n = 1 + (int)((rnd() + 1) * 60);
+
+				if (n > N - pos)
+					n = N - pos;
+				for (k = 0; k < count; k++)
+					biquad_process(&c[k], &ref[k], a + pos, n);
+				biquad_cascade_process(cp, sp, count, b + pos, n);
+				pos += n;
+			}
+			runs++;
+			if (memcmp(a, b, sizeof *a * N) != 0 ||
+			    memcmp(ref, cas, sizeof ref[0] * (size_t)count) != 0)
+				differ++;
+		}
+	}
+	CHECK_INT_EQ(differ, 0);
+	CHECK_INT_EQ(runs, 2 * MAXS);
+	/* the guards reset the NaN: finite again by the end */
+	CHECK(isfinite(b[N - 1]) && isfinite(cas[0].s1) && isfinite(cas[MAXS - 1].s2));
+	memcpy(a, b, sizeof *a * N);
+	biquad_cascade_process(cp, sp, 0, b, N);   /* no sections: untouched */
+	biquad_cascade_process(cp, sp, 3, b, 0);   /* no frames */
+	CHECK(memcmp(a, b, sizeof *a * N) == 0);
+	free(x);
+	free(a);
+	free(b);
+}
+
 int
 main(void)
 {
@@ -812,6 +888,7 @@ main(void)
 	test_denormals();
 	test_coefficient_changes();
 	test_split_invariance();
+	test_cascade_matches_sections();
 	test_identity_and_api();
 	test_any_design_converts();
 	test_validation();
