@@ -149,12 +149,6 @@ dynamics_curve_gain_db(const struct dynamics_coefs *c, float level_db)
  */
 #define CHUNK DSP_GUARD_FRAMES
 
-static inline float
-key_of(enum dynamics_detector det, float x)
-{
-	return det == DYNAMICS_RMS ? x * x : fabsf(x);
-}
-
 /* Linked: the key of frame i is the largest of the key channels' (from 0,
  * so a NaN key channel counts as 0). */
 static void
