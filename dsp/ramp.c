@@ -125,6 +125,50 @@ ramp_mix_unity(float *restrict out, const float *restrict in, int n)
 		out[i] += in[i];
 }
 
+/*
+ * Frame chunk by chunk: a chunk of in (in L1 from then on) and its ramp
+ * positions serve every output. The inner loops keep "unroll 1": at -O3
+ * GCC 12 otherwise unrolls them completely before the loop vectoriser runs
+ * and then leaves them scalar.
+ */
+void
+ramp_mix_fanout(const float *restrict in, int n, int off,
+    float *const *gout, const float *g, int ng,
+    float *const *rout, const float *c0, const float *slope, int nr)
+{
+	int i = 0;
+
+	for (; i + RAMP_CHUNK <= n; i += RAMP_CHUNK) {
+		const float *restrict x = in + i;
+		float base = (float)(off + i);
+
+		for (int j = 0; j < ng; j++) {
+			float *restrict d = gout[j] + i;
+			float gj = g[j];
+
+#pragma GCC unroll 1
+			for (int k = 0; k < RAMP_CHUNK; k++)
+				d[k] += x[k] * gj;
+		}
+		for (int j = 0; j < nr; j++) {
+			float *restrict d = rout[j] + i;
+			float cj = c0[j], sj = slope[j];
+
+#pragma GCC unroll 1
+			for (int k = 0; k < RAMP_CHUNK; k++)
+				d[k] += x[k] * (cj + sj * (base + (float)k));
+		}
+	}
+	for (; i < n; i++) {
+		float x = in[i], t = (float)(off + i);
+
+		for (int j = 0; j < ng; j++)
+			gout[j][i] += x * g[j];
+		for (int j = 0; j < nr; j++)
+			rout[j][i] += x * (c0[j] + slope[j] * t);
+	}
+}
+
 void
 ramp_apply_curve(float *restrict x, const float *restrict g, int n)
 {

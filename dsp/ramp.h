@@ -74,6 +74,17 @@ void ramp_mix_gain(float *restrict out, const float *restrict in, int n,
 /* out[i] += in[i] (unity gain sum). RT-safe. */
 void ramp_mix_unity(float *restrict out, const float *restrict in, int n);
 
+/*
+ * One source into several outputs (a mono strip panned into a 7.1 bus): reads
+ * each frame of in once and, for every output, does exactly what
+ * ramp_mix_gain (gout[j], g[j]) or ramp_mix_seg (rout[j], c0[j], slope[j],
+ * off) would, so each output element gets the same float operations as
+ * those kernels. Outputs must not overlap in or each other. RT-safe.
+ */
+void ramp_mix_fanout(const float *restrict in, int n, int off,
+    float *const *gout, const float *g, int ng,
+    float *const *rout, const float *c0, const float *slope, int nr);
+
 /* x[i] *= g[i]: a per-frame gain curve (fades). RT-safe. */
 void ramp_apply_curve(float *restrict x, const float *restrict g, int n);
 

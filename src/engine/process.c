@@ -108,6 +108,54 @@ render_voice(struct plan *p, struct pl_strip *ps, struct pl_voice *v,
 	return sounded;
 }
 
+/* Whether the voice's frames [pos, pos+n) go into the track at one
+ * constant gain: one clip covers them all, without a gain lane, outside
+ * its fades, and the voice has the track's channels. */
+static bool
+voice_plain(struct pl_strip *ps, struct pl_voice *v, int64_t pos, int n)
+{
+	struct pl_clip *cl;
+	int64_t a, b, len;
+
+	while (v->cursor < v->clip_count && v->clips[v->cursor].end <= pos)
+		v->cursor++;
+	if (n <= 0 || v->cursor >= v->clip_count || v->channels != ps->channels)
+		return false;
+	cl = &v->clips[v->cursor];
+	a = pos - cl->start;
+	b = pos + n - cl->start;
+	len = cl->end - cl->start;
+	return a >= 0 && b <= len && cl->gain_lin != 0.0f &&
+	    cl->gain_lane.count == 0 &&
+	    !(cl->fade_in_frames > 1 && a < cl->fade_in_frames) &&
+	    !(cl->fade_out_frames > 1 && b > len - cl->fade_out_frames);
+}
+
+/* Renders a track's voices into its buffer; returns whether any clip
+ * sounded. The usual case, one voice playing one clip at its plain gain
+ * over the whole block, reads the ring straight into the buffer: what
+ * scaling the frames (ramp_apply_gain: x * g, skipped for g == 1, and
+ * x * 1.0f == x), clearing the buffer and adding them gives, bit for bit
+ * (stream_voice_read_sum). */
+static bool
+render_voices(struct plan *p, struct pl_strip *ps, int64_t pos, int n)
+{
+	bool silent = true;
+
+	if (ps->voice_count == 1 && voice_plain(ps, &ps->voices[0], pos, n)) {
+		struct pl_voice *v = &ps->voices[0];
+
+		stream_voice_read_sum(v->stream, ps->buf, n,
+		    v->clips[v->cursor].gain_lin);
+		return true;
+	}
+	for (int c = 0; c < ps->channels; c++)
+		memset(ps->buf[c], 0, (size_t)n * sizeof(float));
+	for (size_t v = 0; v < ps->voice_count; v++)
+		silent &= !render_voice(p, ps, &ps->voices[v], pos, n);
+	return !silent;
+}
+
 /* ---- segments ----------------------------------------------------------- */
 
 /* Narrows the segment [*s, *e) around frame f at point x. */
@@ -286,6 +334,7 @@ pan_matrix_at(struct pl_strip *ps, enum chan_format to, int64_t f, bool left,
 	struct pl_pan_keys *k = &ps->pan_keys[0];
 	int64_t a, b;
 	float w;
+	int out;
 
 	if (k->format != to && ps->pan_keys[1].format == to)
 		k = &ps->pan_keys[1];
@@ -306,13 +355,14 @@ pan_matrix_at(struct pl_strip *ps, enum chan_format to, int64_t f, bool left,
 		k->to = b;
 	}
 	w = (float)(f - a) / (float)(b - a);
+	out = chan_format_channels(to);
 	for (int i = 0; i < ps->channels; i++)
-		for (int o = 0; o < chan_format_channels(to); o++)
+		for (int o = 0; o < out; o++)
 			m[i][o] = k->m0[i][o] + (k->m1[i][o] - k->m0[i][o]) * w;
 }
 
 /* A route's coefficient matrix at frame f (panner x level); with left, the
- * limit from the left. */
+ * limit from the left. Only m[0 .. in)[0 .. out) is set. */
 static void
 route_coefs(struct pl_strip *ps, struct pl_route *r, int64_t f, bool left,
     float m[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS])
@@ -325,10 +375,12 @@ route_coefs(struct pl_strip *ps, struct pl_route *r, int64_t f, bool left,
 	if (r->follows_pan && (ps->pan_x.count > 0 || ps->pan_y.count > 0))
 		pan_matrix_at(ps, r->dest->format, f, left, m);
 	else
-		memcpy(m, r->matrix, sizeof r->matrix);
-	for (int i = 0; i < in; i++)
-		for (int o = 0; o < out; o++)
-			m[i][o] *= level;
+		for (int i = 0; i < in; i++)
+			memcpy(m[i], r->matrix[i], (size_t)out * sizeof m[i][0]);
+	if (level != 1.0f)   /* x * 1 == x: skipping it changes no bit */
+		for (int i = 0; i < in; i++)
+			for (int o = 0; o < out; o++)
+				m[i][o] *= level;
 	if ((w = live_weight(r->live_from, f)) < 0.0f)
 		return;
 	/* a live ramp: from the coefficients in force at its start, under
@@ -355,20 +407,31 @@ route_mix(struct pl_strip *ps, struct pl_route *r, int64_t s, int64_t e,
 	route_coefs(ps, r, s, false, m0);
 	if (moving)
 		route_coefs(ps, r, e, true, m1);
+	/* per input, all outputs in one pass: each output element gets the
+	 * ramp_mix_gain / ramp_mix_seg arithmetic it always got */
 	for (int i = 0; i < in; i++) {
-		const float *src = ps->buf[i] + off;
+		float *gout[PLAN_MAX_CHANNELS], *rout[PLAN_MAX_CHANNELS];
+		float g[PLAN_MAX_CHANNELS], c0s[PLAN_MAX_CHANNELS];
+		float slope[PLAN_MAX_CHANNELS];
+		int ng = 0, nr = 0;
 
 		for (int o = 0; o < out; o++) {
-			float *dst = r->dest->buf[o] + off;
 			float c0 = m0[i][o], c1 = moving ? m1[i][o] : c0;
 
 			if (c0 == c1) {
-				if (c0 != 0.0f)
-					ramp_mix_gain(dst, src, n, c0);
+				if (c0 != 0.0f) {
+					gout[ng] = r->dest->buf[o] + off;
+					g[ng++] = c0;
+				}
 			} else {
-				ramp_mix_seg(dst, src, n, c0, (c1 - c0) / span, k);
+				rout[nr] = r->dest->buf[o] + off;
+				c0s[nr] = c0;
+				slope[nr++] = (c1 - c0) / span;
 			}
 		}
+		if (ng + nr > 0)
+			ramp_mix_fanout(ps->buf[i] + off, n, k, gout, g, ng,
+			    rout, c0s, slope, nr);
 	}
 }
 
@@ -457,23 +520,33 @@ fold(float *const *out, int out_ch, float *const *in, int in_ch,
 	}
 }
 
+/* How many strips ahead process_run prefetches voice frames. */
+#define PREFETCH_AHEAD 2
+
 void
 process_run(struct plan *p, int n)
 {
 	int64_t pos = p->position;
 
+	/* buses and the master sum what the strips before them send; a
+	 * track's buffer only ever holds its own voices (cleared there) */
 	for (size_t i = 0; i < p->strip_count; i++)
-		for (int c = 0; c < p->strips[i].channels; c++)
-			memset(p->strips[i].buf[c], 0, (size_t)n * sizeof(float));
+		if (p->strips[i].kind != PL_TRACK)
+			for (int c = 0; c < p->strips[i].channels; c++)
+				memset(p->strips[i].buf[c], 0,
+				    (size_t)n * sizeof(float));
 	for (size_t i = 0; i < p->strip_count; i++) {
 		struct pl_strip *ps = &p->strips[i];
 		bool silent = false;
 
-		if (ps->kind == PL_TRACK) {
-			silent = true;
-			for (size_t v = 0; v < ps->voice_count; v++)
-				silent &= !render_voice(p, ps, &ps->voices[v], pos, n);
-		}
+		/* the rings were last written by the streamer thread: start
+		 * fetching a later track's frames while this one renders */
+		if (i + PREFETCH_AHEAD < p->strip_count)
+			for (size_t v = 0; v < p->strips[i + PREFETCH_AHEAD].voice_count; v++)
+				stream_voice_prefetch(
+				    p->strips[i + PREFETCH_AHEAD].voices[v].stream, n);
+		if (ps->kind == PL_TRACK)
+			silent = !render_voices(p, ps, pos, n);
 		render_inserts(ps, pos, n);
 		if (ps->is_key)   /* what keyed inserts hear: pre-fader */
 			for (int c = 0; c < ps->channels; c++)

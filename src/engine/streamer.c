@@ -578,8 +578,12 @@ streamer_ready(const struct streamer *st)
 	    atomic_load_explicit(&m->locate_gen, memory_order_acquire);
 }
 
-int
-stream_voice_read(struct stream_voice *v, float *const *out, int frames)
+/* With sum, every delivered frame is written as x * gain + 0.0f: what
+ * scaling it and summing it into a zeroed buffer gives (-0 becomes +0),
+ * bit for bit. */
+static int
+voice_read(struct stream_voice *v, float *const *out, int frames, bool sum,
+    float gain)
 {
 	struct ring_span s;
 	int ch = v->channels, got;
@@ -606,6 +610,17 @@ stream_voice_read(struct stream_voice *v, float *const *out, int frames)
 
 		if (n > (size_t)got - k)
 			n = (size_t)got - k;
+		if (ch == 1 && sum) {
+			float *restrict dst = out[0] + k;
+
+			for (size_t i = 0; i < n; i++) {
+				float y = src[i] * gain;   /* two roundings, */
+
+				dst[i] = y + 0.0f;         /* never an fma */
+			}
+			k += n;
+			continue;
+		}
 		if (ch == 1) {
 			memcpy(out[0] + k, src, n * sizeof *src);
 			k += n;
@@ -614,8 +629,16 @@ stream_voice_read(struct stream_voice *v, float *const *out, int frames)
 		for (int c = 0; c < ch; c++) {
 			float *restrict dst = out[c] + k;
 
-			for (size_t i = 0; i < n; i++)
-				dst[i] = src[i * (size_t)ch + (size_t)c];
+			if (sum)
+				for (size_t i = 0; i < n; i++) {
+					float y = src[i * (size_t)ch + (size_t)c] *
+					    gain;
+
+					dst[i] = y + 0.0f;
+				}
+			else
+				for (size_t i = 0; i < n; i++)
+					dst[i] = src[i * (size_t)ch + (size_t)c];
 		}
 		k += n;
 	}
@@ -629,6 +652,38 @@ stream_voice_read(struct stream_voice *v, float *const *out, int frames)
 		    (uint64_t)(frames - got), memory_order_relaxed);
 	}
 	return got;
+}
+
+int
+stream_voice_read(struct stream_voice *v, float *const *out, int frames)
+{
+	return voice_read(v, out, frames, false, 1.0f);
+}
+
+int
+stream_voice_read_sum(struct stream_voice *v, float *const *out, int frames,
+    float gain)
+{
+	return voice_read(v, out, frames, true, gain);
+}
+
+void
+stream_voice_prefetch(const struct stream_voice *v, int frames)
+{
+	const struct ring *r = v->ring;
+	uint64_t rd = atomic_load_explicit(&((struct ring *)r)->read_pos,
+	    memory_order_relaxed);
+	size_t at = (size_t)rd & r->mask, n = (size_t)frames;
+	size_t first = n < r->capacity - at ? n : r->capacity - at;
+	const unsigned char *p = r->data + at * r->elem_size;
+	size_t bytes = first * r->elem_size;
+
+	/* a hint only: reading past the written frames is harmless */
+	__builtin_prefetch(&r->write_pos, 0, 3);
+	for (size_t b = 0; b < bytes; b += 64)
+		__builtin_prefetch(p + b, 0, 3);
+	for (size_t b = 0; b < (n - first) * r->elem_size; b += 64)
+		__builtin_prefetch(r->data + b, 0, 3);
 }
 
 int64_t

@@ -132,6 +132,19 @@ bool streamer_ready(const struct streamer *st);
  */
 int stream_voice_read(struct stream_voice *v, float *const *out, int frames);
 
+/* stream_voice_read, except that each delivered frame x is written as
+ * x * gain + 0.0f: exactly what scaling it by gain and summing it into a
+ * zeroed buffer gives (-0.0 becomes +0.0; x * 1.0f == x), so reading
+ * straight into a mix buffer renders bit for bit what read, scale, clear
+ * and add did. Zero-filled (missing) frames are +0.0. RT-safe. */
+int stream_voice_read_sum(struct stream_voice *v, float *const *out,
+    int frames, float gain);
+
+/* A cache hint: starts fetching the voice's next `frames` frames (call it
+ * a while before stream_voice_read). Consumer only; changes nothing.
+ * RT-safe. */
+void stream_voice_prefetch(const struct stream_voice *v, int frames);
+
 /* Frames the consumer could read from every voice right now (the minimum).
  * RT-safe. */
 int64_t streamer_available_frames(const struct streamer *st);
