@@ -16,7 +16,7 @@ struct freewheel {
 	struct live *e;
 	int channels;
 	int64_t next;                 /* the timeline frame expected next */
-	float *planes[PLAN_MAX_CHANNELS];
+	float *planes[PLAN_MAX_CHANNELS];  /* inside buf */
 	float *buf;                   /* interleaved, block frames */
 	int block;
 };
@@ -45,16 +45,16 @@ freewheel_open(const struct session *s, const struct bounce_options *o,
 	}
 	fw->channels = live_output_channels(fw->e);
 	fw->block = o->block_frames;
-	fw->buf = malloc((size_t)fw->block * (size_t)fw->channels * sizeof(float));
-	for (int c = 0; c < fw->channels; c++)
-		fw->planes[c] = malloc((size_t)fw->block * sizeof(float));
-	for (int c = 0; c < fw->channels; c++)
-		if (fw->planes[c] == NULL)
-			fw->buf = (free(fw->buf), NULL);
+	/* one allocation: the interleaved block, then a plane per channel */
+	fw->buf = malloc(2 * (size_t)fw->block * (size_t)fw->channels *
+	    sizeof(float));
 	if (fw->buf == NULL) {
 		freewheel_close(fw);
 		return diag_set(d, ERR_NOMEM, NULL, 0, "out of memory");
 	}
+	for (int c = 0; c < fw->channels; c++)
+		fw->planes[c] = fw->buf + (size_t)(fw->channels + c) *
+		    (size_t)fw->block;
 	fw->next = start;
 	live_locate(fw->e, start);
 	if (live_set_freewheel(fw->e, true) != 0) {
@@ -129,8 +129,6 @@ freewheel_close(struct freewheel *fw)
 		live_set_freewheel(fw->e, false);
 		live_destroy(fw->e);
 	}
-	for (int c = 0; c < PLAN_MAX_CHANNELS; c++)
-		free(fw->planes[c]);
 	free(fw->buf);
 	free(fw);
 }

@@ -3,6 +3,8 @@
  */
 #include "cli/cli.h"
 #include "base/error.h"
+#include "base/strutil.h"
+#include "session/session.h"
 #include "session/session_xml.h"
 
 #include <stdarg.h>
@@ -138,4 +140,32 @@ cli_load_session(const char *name, const char *path, struct session **out,
 	diag_format(&d, msg, sizeof msg);
 	fprintf(err, "dubstage %s: %s\n", name, msg);
 	return cli_exit_for_error(rc);
+}
+
+int
+cli_parse_position(const struct session *s, const char *text,
+    int64_t *frames)
+{
+	if (strchr(text, ':') != NULL || strchr(text, ';') != NULL)
+		return timecode_parse(&s->timecode.rate, s->sample_rate_hz, text,
+		    frames);
+	return str_to_i64(text, frames) == 0 ? 0 : ERR_PARSE;
+}
+
+int
+cli_parse_range(const struct session *s, const char *text, int64_t *a,
+    int64_t *b)
+{
+	char first[64];
+	const char *dash = strchr(text, '-');
+	size_t n;
+
+	if (dash == NULL || (n = (size_t)(dash - text)) >= sizeof first)
+		return ERR_PARSE;
+	memcpy(first, text, n);
+	first[n] = '\0';
+	if (cli_parse_position(s, first, a) != 0 ||
+	    cli_parse_position(s, dash + 1, b) != 0)
+		return ERR_PARSE;
+	return *b > *a ? 0 : ERR_INVALID;
 }

@@ -9,6 +9,7 @@
 #ifndef DUBSTAGE_CLI_CLI_H
 #define DUBSTAGE_CLI_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 enum cli_exit {
@@ -53,6 +54,15 @@ struct session;
  * frees with session_destroy), or the exit code to return. */
 int cli_load_session(const char *name, const char *path, struct session **out,
     FILE *err);
+
+/* A timeline position: a timecode at the session's rate ("01:00:10:00")
+ * or a frame count. 0, or ERR_PARSE / ERR_INVALID. */
+int cli_parse_position(const struct session *s, const char *text,
+    int64_t *frames);
+/* A range "A-B" of two positions with B > A. 0, ERR_PARSE, or ERR_INVALID
+ * when B <= A. */
+int cli_parse_range(const struct session *s, const char *text, int64_t *a,
+    int64_t *b);
 
 extern const struct cli_command cmd_new;
 extern const struct cli_command cmd_info;

@@ -56,28 +56,6 @@ show_progress(void *ctx, int64_t done, int64_t total)
 	fflush(pr->err);
 }
 
-/* "TC-TC" or "FRAMES-FRAMES" into frames. */
-static int
-parse_range(const struct session *s, const char *text, int64_t *a, int64_t *b)
-{
-	char first[64];
-	const char *dash = strchr(text, '-');
-	size_t n;
-
-	if (dash == NULL || (n = (size_t)(dash - text)) >= sizeof first)
-		return ERR_PARSE;
-	memcpy(first, text, n);
-	first[n] = '\0';
-	if (strchr(first, ':') != NULL || strchr(first, ';') != NULL) {
-		if (timecode_parse(&s->timecode.rate, s->sample_rate_hz, first, a) ||
-		    timecode_parse(&s->timecode.rate, s->sample_rate_hz, dash + 1, b))
-			return ERR_PARSE;
-	} else if (str_to_i64(first, a) != 0 || str_to_i64(dash + 1, b) != 0) {
-		return ERR_PARSE;
-	}
-	return *b > *a ? 0 : ERR_INVALID;
-}
-
 static int
 run(int argc, char **argv, FILE *out, FILE *err)
 {
@@ -173,7 +151,7 @@ run(int argc, char **argv, FILE *out, FILE *err)
 		return cli_usage_error(&cmd_bounce, err, "--format folds down only: "
 		    "the master is %s", chan_format_name(master));
 	}
-	if (range != NULL && parse_range(s, range, &bo.start_frames,
+	if (range != NULL && cli_parse_range(s, range, &bo.start_frames,
 	    &bo.end_frames) != 0) {
 		session_destroy(s);
 		return cli_usage_error(&cmd_bounce, err, "--range takes START-END "

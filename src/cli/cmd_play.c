@@ -6,6 +6,7 @@
  */
 #include "cli/cli.h"
 #include "base/error.h"
+#include "base/json.h"
 #include "base/strutil.h"
 #include "engine/live.h"
 #include "interchange/media.h"
@@ -100,52 +101,38 @@ parse_args(int argc, char **argv, struct play_args *a, FILE *err)
 	return CLI_OK;
 }
 
-/* A timecode or a frame count into frames. */
-static int
-parse_position(const struct session *s, const char *text, int64_t *frames)
-{
-	if (strchr(text, ':') != NULL || strchr(text, ';') != NULL)
-		return timecode_parse(&s->timecode.rate, s->sample_rate_hz, text,
-		    frames);
-	return str_to_i64(text, frames) == 0 ? 0 : ERR_PARSE;
-}
-
-static int
-parse_loop(const struct session *s, const char *text, int64_t *a, int64_t *b)
-{
-	char first[64];
-	const char *dash = strchr(text, '-');
-	size_t n;
-
-	if (dash == NULL || (n = (size_t)(dash - text)) >= sizeof first)
-		return ERR_PARSE;
-	memcpy(first, text, n);
-	first[n] = '\0';
-	if (parse_position(s, first, a) != 0 || parse_position(s, dash + 1, b) != 0)
-		return ERR_PARSE;
-	return *b > *a ? 0 : ERR_INVALID;
-}
+struct play_figures {
+	const struct live_status *st;
+	const struct live_timing *t;
+};
 
 static void
-write_stats(const char *path, const struct live_status *st,
-    const struct live_timing *t, FILE *err)
+fill_stats(struct json *j, void *ctx)
 {
-	FILE *f = fopen(path, "w");
+	const struct play_figures *f = ctx;
 
-	if (f == NULL) {
-		fprintf(err, "dubstage play: cannot write %s\n", path);
-		return;
-	}
-	fprintf(f, "{\"period_frames\":%d,\"sample_rate_hz\":%d,\"periods\":%llu,"
-	    "\"frames_played\":%llu,\"xruns\":%llu,\"underruns\":%llu,"
-	    "\"reconnects\":%llu,\"callback_us\":{\"median\":%.3f,\"p99\":%.3f,"
-	    "\"max\":%.3f}}\n", st->buffer_frames, st->sample_rate_hz,
-	    (unsigned long long)t->periods,
-	    (unsigned long long)st->frames_played, (unsigned long long)st->xruns,
-	    (unsigned long long)st->underruns,
-	    (unsigned long long)st->reconnects, t->median_us, t->p99_us,
-	    t->max_us);
-	fclose(f);
+	json_object_begin(j);
+	json_key(j, "period_frames");
+	json_int(j, f->st->buffer_frames);
+	json_key(j, "sample_rate_hz");
+	json_int(j, f->st->sample_rate_hz);
+	json_key(j, "periods");
+	json_int(j, (int64_t)f->t->periods);
+	json_key(j, "frames_played");
+	json_int(j, (int64_t)f->st->frames_played);
+	json_key(j, "xruns");
+	json_int(j, (int64_t)f->st->xruns);
+	json_key(j, "underruns");
+	json_int(j, (int64_t)f->st->underruns);
+	json_key(j, "reconnects");
+	json_int(j, (int64_t)f->st->reconnects);
+	json_key(j, "callback_us");
+	json_object_begin(j);
+	json_key_double(j, "median", f->t->median_us);
+	json_key_double(j, "p99", f->t->p99_us);
+	json_key_double(j, "max", f->t->max_us);
+	json_object_end(j);
+	json_object_end(j);
 }
 
 /* Plays until the time is up, the session ends, or a signal. */
@@ -215,8 +202,8 @@ run(int argc, char **argv, FILE *out, FILE *err)
 			fprintf(err, "dubstage play: %s: media missing: it plays as "
 			    "silence\n", s->sources[i].path);
 	from = s->timecode.start_frames;
-	if ((a.from != NULL && parse_position(s, a.from, &from) != 0) ||
-	    (a.loop != NULL && parse_loop(s, a.loop, &loop_a, &loop_b) != 0)) {
+	if ((a.from != NULL && cli_parse_position(s, a.from, &from) != 0) ||
+	    (a.loop != NULL && cli_parse_range(s, a.loop, &loop_a, &loop_b) != 0)) {
 		session_destroy(s);
 		return cli_usage_error(&cmd_play, err, "--from and --loop take "
 		    "timecodes (01:00:10:00) or frame counts");
@@ -257,8 +244,14 @@ run(int argc, char **argv, FILE *out, FILE *err)
 	    "percentile %.1f us, max %.1f us (period %.1f us)\n", t.median_us,
 	    t.p99_us, t.max_us, st.sample_rate_hz > 0 ?
 	    1e6 * st.buffer_frames / st.sample_rate_hz : 0.0);
-	if (a.stats != NULL)
-		write_stats(a.stats, &st, &t, err);
+	if (a.stats != NULL) {
+		struct play_figures f = { &st, &t };
+
+		if (json_save(a.stats, fill_stats, &f, &d) != 0) {
+			diag_format(&d, msg, sizeof msg);
+			fprintf(err, "dubstage play: %s\n", msg);
+		}
+	}
 	live_destroy(e);
 	session_destroy(s);
 	return CLI_OK;

@@ -112,6 +112,27 @@ add_clip(struct session *s, struct track *t, struct id src, int64_t pos,
 	return c;
 }
 
+/* Appends an insert of `kind` with no parameters to a strip. */
+static inline struct insert *
+add_insert(struct strip *st, const char *kind)
+{
+	st->inserts = realloc(st->inserts, (st->insert_count + 1) *
+	    sizeof *st->inserts);
+	memset(&st->inserts[st->insert_count], 0, sizeof *st->inserts);
+	st->inserts[st->insert_count].kind = strdup(kind);
+	return &st->inserts[st->insert_count++];
+}
+
+/* Appends a parameter to an insert. */
+static inline void
+set_param(struct insert *ins, const char *name, double v)
+{
+	ins->params = realloc(ins->params, (ins->param_count + 1) *
+	    sizeof *ins->params);
+	ins->params[ins->param_count].name = strdup(name);
+	ins->params[ins->param_count++].value = v;
+}
+
 /* Appends a point to a strip lane (creating the lane). */
 static inline void
 add_point(struct strip *st, enum auto_param param, struct id target,

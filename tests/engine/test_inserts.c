@@ -27,25 +27,6 @@ bursts(int64_t i, int c)
 
 static const char *sine_wav, *burst_wav;
 
-static struct insert *
-add_insert(struct strip *st, const char *kind)
-{
-	st->inserts = realloc(st->inserts, (st->insert_count + 1) *
-	    sizeof *st->inserts);
-	memset(&st->inserts[st->insert_count], 0, sizeof *st->inserts);
-	st->inserts[st->insert_count].kind = strdup(kind);
-	return &st->inserts[st->insert_count++];
-}
-
-static void
-set_param(struct insert *ins, const char *name, double v)
-{
-	ins->params = realloc(ins->params, (ins->param_count + 1) *
-	    sizeof *ins->params);
-	ins->params[ins->param_count].name = strdup(name);
-	ins->params[ins->param_count++].value = v;
-}
-
 /* Makes st's only lane one automating parameter `param` of its insert
  * `index`, with `count` zeroed points for the caller to fill in. */
 static struct auto_lane *

@@ -368,25 +368,6 @@ same_again(struct plan *p, const void *arg)
 	    s->master.gain_db);
 }
 
-static struct insert *
-add_insert(struct strip *st, const char *kind)
-{
-	st->inserts = realloc(st->inserts, (st->insert_count + 1) *
-	    sizeof *st->inserts);
-	memset(&st->inserts[st->insert_count], 0, sizeof *st->inserts);
-	st->inserts[st->insert_count].kind = strdup(kind);
-	return &st->inserts[st->insert_count++];
-}
-
-static void
-set_param(struct insert *ins, const char *name, double v)
-{
-	ins->params = realloc(ins->params, (ins->param_count + 1) *
-	    sizeof *ins->params);
-	ins->params[ins->param_count].name = strdup(name);
-	ins->params[ins->param_count++].value = v;
-}
-
 /* A session with a bit of everything: volume, pan and send automation,
  * a send, a bus, inserts (dynamics, EQ), a 5.1 master. */
 static struct session *
