@@ -20,6 +20,7 @@ err_string(int code)
 	case ERR_UNSAFE: return "refused as unsafe";
 	case ERR_SEMANTIC: return "inconsistent content";
 	case ERR_NOTHING: return "nothing to do";
+	case ERR_BUSY: return "in use by another process";
 	}
 	return "unknown error";
 }

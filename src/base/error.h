@@ -24,6 +24,7 @@ enum err {
 	ERR_UNSAFE = -9,    /* refused: DTD, entities, network access */
 	ERR_SEMANTIC = -10, /* valid syntax, inconsistent content */
 	ERR_NOTHING = -11,  /* nothing to do (e.g. nothing to undo) */
+	ERR_BUSY = -12,     /* held by another process (a locked session) */
 };
 
 /* A short English description of an ERR_* code; never NULL. */

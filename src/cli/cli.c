@@ -19,8 +19,25 @@ static const struct cli_command *const commands[] = {
 	&cmd_qc,
 	&cmd_import,
 	&cmd_play,
+	&cmd_edit,
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
+
+/* Commands the program adds on top of the table (the console, from ui/). */
+static const struct cli_command *const *extra_commands;
+static size_t extra_count;
+
+static const struct cli_command *
+find_command(const char *name)
+{
+	for (size_t i = 0; i < COMMAND_COUNT; i++)
+		if (strcmp(commands[i]->name, name) == 0)
+			return commands[i];
+	for (size_t i = 0; i < extra_count; i++)
+		if (strcmp(extra_commands[i]->name, name) == 0)
+			return extra_commands[i];
+	return NULL;
+}
 
 static void
 print_program_help(FILE *out)
@@ -35,6 +52,9 @@ print_program_help(FILE *out)
 	for (size_t i = 0; i < COMMAND_COUNT; i++)
 		fprintf(out, "  %-10s %s\n", commands[i]->name,
 		    commands[i]->summary);
+	for (size_t i = 0; i < extra_count; i++)
+		fprintf(out, "  %-10s %s\n", extra_commands[i]->name,
+		    extra_commands[i]->summary);
 	fprintf(out,
 	    "\n"
 	    "'dubstage COMMAND --help' describes a command. Exit codes: 0 ok,\n"
@@ -46,6 +66,8 @@ cli_print_command_help(const struct cli_command *cmd, FILE *out)
 {
 	fprintf(out, "Usage: dubstage %s %s\n\n%s\n\n%s", cmd->name, cmd->args,
 	    cmd->summary, cmd->help);
+	if (cmd->print_more_help != NULL)
+		cmd->print_more_help(out);
 }
 
 int
@@ -85,6 +107,19 @@ cli_wants_help(int argc, char **argv)
 	return 0;
 }
 
+void
+cli_add_commands(const struct cli_command *const *cmds, size_t count)
+{
+	extra_commands = cmds;
+	extra_count = count;
+}
+
+const struct cli_command *
+cli_find_command(const char *name)
+{
+	return find_command(name);
+}
+
 int
 cli_main(int argc, char **argv, FILE *out, FILE *err)
 {
@@ -98,11 +133,12 @@ cli_main(int argc, char **argv, FILE *out, FILE *err)
 	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
 	    strcmp(name, "help") == 0) {
 		if (argc > 2) {
-			for (size_t i = 0; i < COMMAND_COUNT; i++)
-				if (strcmp(commands[i]->name, argv[2]) == 0) {
-					cli_print_command_help(commands[i], out);
-					return CLI_OK;
-				}
+			const struct cli_command *c = find_command(argv[2]);
+
+			if (c != NULL) {
+				cli_print_command_help(c, out);
+				return CLI_OK;
+			}
 			fprintf(err, "dubstage: no command '%s'\n", argv[2]);
 			return CLI_USAGE;
 		}
@@ -113,14 +149,14 @@ cli_main(int argc, char **argv, FILE *out, FILE *err)
 		fprintf(out, "dubstage %s\n", DUBSTAGE_VERSION);
 		return CLI_OK;
 	}
-	for (size_t i = 0; i < COMMAND_COUNT; i++) {
-		if (strcmp(commands[i]->name, name) != 0)
-			continue;
+	const struct cli_command *cmd = find_command(name);
+
+	if (cmd != NULL) {
 		if (cli_wants_help(argc - 1, argv + 1)) {
-			cli_print_command_help(commands[i], out);
+			cli_print_command_help(cmd, out);
 			return CLI_OK;
 		}
-		return commands[i]->run(argc - 1, argv + 1, out, err);
+		return cmd->run(argc - 1, argv + 1, out, err);
 	}
 	fprintf(err, "dubstage: unknown command '%s'\nTry 'dubstage --help'.\n",
 	    name);

@@ -9,6 +9,7 @@
 #ifndef DUBSTAGE_CLI_CLI_H
 #define DUBSTAGE_CLI_CLI_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -24,9 +25,17 @@ struct cli_command {
 	const char *args;      /* argument synopsis: "[options] FILE" */
 	const char *summary;   /* one line for the command list */
 	const char *help;      /* options and details, one per line */
+	/* optional: prints more help after `help` (a list built from a table) */
+	void (*print_more_help)(FILE *out);
 	/* argv[0] is the command name. Reports to out/err; returns enum cli_exit. */
 	int (*run)(int argc, char **argv, FILE *out, FILE *err);
 };
+
+/* Adds the commands of layers above the CLI (the console in ui/) to the
+ * table; call once from main before cli_main. cmds is borrowed. */
+void cli_add_commands(const struct cli_command *const *cmds, size_t count);
+/* The command called name (table or added), or NULL. */
+const struct cli_command *cli_find_command(const char *name);
 
 /* Runs a whole program command line (argv[0] is the program). */
 int cli_main(int argc, char **argv, FILE *out, FILE *err);
@@ -72,5 +81,6 @@ extern const struct cli_command cmd_measure;
 extern const struct cli_command cmd_qc;
 extern const struct cli_command cmd_import;
 extern const struct cli_command cmd_play;
+extern const struct cli_command cmd_edit;
 
 #endif

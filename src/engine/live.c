@@ -165,8 +165,14 @@ live_create(const struct session *s, const struct live_options *o,
 	atomic_store(&e->position, e->session_start);
 	if ((rc = prefill(e, e->cur, e->session_start, false, d)) != 0)
 		goto fail;
-	if ((rc = live_jack_open(e, d)) != 0)
-		goto fail;
+	if ((rc = live_jack_open(e, d)) != 0) {
+		if (!o->start_offline)
+			goto fail;
+		/* offline from the start: live_poll connects when it can */
+		diag_format(d, e->message, sizeof e->message);
+		e->next_retry = live_now() + LIVE_RETRY_SECONDS;
+		diag_clear(d);
+	}
 	*out = e;
 	return 0;
 fail:

@@ -55,6 +55,10 @@ struct live_options {
 	                                freewheel bounces) this many frames deep */
 	bool best_resampling;        /* offline-quality resampling of media at
 	                                another rate (freewheel bounces) */
+	bool start_offline;          /* no server (or another rate) at create:
+	                                start offline and keep retrying in
+	                                live_poll (the console) instead of
+	                                failing */
 };
 
 void live_options_default(struct live_options *o);
@@ -65,7 +69,8 @@ struct live;
  * Compiles the session (borrowed: the engine copies what it needs) and
  * opens the JACK client, stopped at the session's start. 0, or ERR_SEMANTIC
  * (routing loop), ERR_NOMEM, ERR_IO (no server, or the server's rate is not
- * the session's: d says which).
+ * the session's: d says which; with o->start_offline these leave the
+ * engine offline instead, live_status telling why).
  */
 int live_create(const struct session *s, const struct live_options *o,
     struct live **out, struct diag *d);

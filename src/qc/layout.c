@@ -135,3 +135,26 @@ qc_layout_of(SNDFILE *f, int channels, const char *forced,
 	return diag_set(d, ERR_INVALID, NULL, 0, "%d channels and no channel "
 	    "mask: give --layout", channels);
 }
+
+void
+qc_speech_signal(const struct qc_layout *lay, const float *const *ch,
+    int frames, float *out)
+{
+	int c_at = -1, l_at = -1, r_at = -1;
+
+	for (int c = 0; c < lay->channels; c++) {
+		if (lay->speaker[c] == SPK_C)
+			c_at = c;
+		else if (lay->speaker[c] == SPK_L)
+			l_at = c;
+		else if (lay->speaker[c] == SPK_R)
+			r_at = c;
+	}
+	if (c_at >= 0)
+		memcpy(out, ch[c_at], (size_t)frames * sizeof *out);
+	else if (l_at >= 0 && r_at >= 0)
+		for (int i = 0; i < frames; i++)
+			out[i] = ch[l_at][i] + ch[r_at][i];
+	else
+		memcpy(out, ch[0], (size_t)frames * sizeof *out);
+}

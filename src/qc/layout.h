@@ -39,4 +39,12 @@ struct qc_layout {
 int qc_layout_of(SNDFILE *f, int channels, const char *forced,
     struct qc_layout *out, struct diag *d);
 
+/*
+ * The signal the speech detector (dsp/speech.h) listens to, frames long
+ * into out: the centre channel when there is one, else the sum of the
+ * fronts (a centred voice gains 6 dB over a wide bed), else channel 0.
+ */
+void qc_speech_signal(const struct qc_layout *lay, const float *const *ch,
+    int frames, float *out);
+
 #endif

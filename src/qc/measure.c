@@ -174,9 +174,6 @@ struct helper {
 	float *mono;
 };
 
-static void speech_signal(const struct qc_layout *lay, float *const *ch,
-    int frames, float *out);
-
 /* One part over all frames. A part takes fewer only when it is ~10 s ahead
  * of the last commit, which blocks of OURS_BLOCK_FRAMES never are; the
  * loop keeps it correct (and advances the planes) if that ever changes. */
@@ -204,37 +201,11 @@ helper_main(void *arg)
 			return NULL;
 		process_part_all(h->m, 1, h->ch, h->channels, h->frames);
 		if (h->sp != NULL) {
-			speech_signal(h->lay, (float *const *)h->ch, h->frames, h->mono);
+			qc_speech_signal(h->lay, h->ch, h->frames, h->mono);
 			speech_process(h->sp, h->mono, h->frames);
 		}
 		sem_post(&h->done);
 	}
-}
-
-/* The signal the speech detector listens to: the centre channel when
- * there is one, else the sum of the fronts (a centred voice gains 6 dB
- * over a wide bed), else the only channel. */
-static void
-speech_signal(const struct qc_layout *lay, float *const *ch, int frames,
-    float *out)
-{
-	int c_at = -1, l_at = -1, r_at = -1;
-
-	for (int c = 0; c < lay->channels; c++) {
-		if (lay->speaker[c] == SPK_C)
-			c_at = c;
-		else if (lay->speaker[c] == SPK_L)
-			l_at = c;
-		else if (lay->speaker[c] == SPK_R)
-			r_at = c;
-	}
-	if (c_at >= 0)
-		memcpy(out, ch[c_at], (size_t)frames * sizeof *out);
-	else if (l_at >= 0 && r_at >= 0)
-		for (int i = 0; i < frames; i++)
-			out[i] = ch[l_at][i] + ch[r_at][i];
-	else
-		memcpy(out, ch[0], (size_t)frames * sizeof *out);
 }
 
 /*
@@ -509,7 +480,8 @@ measure_ours(SNDFILE *f, const SF_INFO *info, const struct qc_layout *lay,
 		}
 		if (sp != NULL) {
 			if (!helper_on) {
-				speech_signal(lay, planes, frames, mono);
+				qc_speech_signal(lay, (const float *const *)planes,
+				    frames, mono);
 				speech_process(sp, mono, frames);
 			}
 			feed_speech_flags(sp, m);
