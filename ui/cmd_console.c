@@ -74,6 +74,7 @@ session_for_aaf(const char *aaf, char **path_out, FILE *out, FILE *err)
 }
 
 struct console_args {
+	bool list_keys;
 	const char *keys_file;
 	const char *spec;
 	struct engine_link_options eo;
@@ -90,6 +91,7 @@ parse_args(int argc, char **argv, struct console_args *a, FILE *err)
 		{ "no-connect", no_argument, NULL, 'C' },
 		{ "meter-hz", required_argument, NULL, 'r' },
 		{ "spec", required_argument, NULL, 'p' },
+		{ "list-keys", no_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int opt;
@@ -107,6 +109,7 @@ parse_args(int argc, char **argv, struct console_args *a, FILE *err)
 		case 'E': a->eo.disabled = true; break;
 		case 'C': a->eo.connect = false; break;
 		case 'p': a->spec = optarg; break;
+		case 'K': a->list_keys = true; break;
 		case 'r':
 			if (str_to_int(optarg, 1, 60, &a->meter_hz) != 0)
 				return cli_usage_error(&cmd_console, err,
@@ -117,8 +120,9 @@ parse_args(int argc, char **argv, struct console_args *a, FILE *err)
 			    "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (argc - optind != 1)
-		return cli_usage_error(&cmd_console, err, "expects one SESSION");
+	if (argc - optind != (a->list_keys ? 0 : 1))
+		return cli_usage_error(&cmd_console, err, a->list_keys ?
+		    "--list-keys takes no SESSION" : "expects one SESSION");
 	return CLI_OK;
 }
 
@@ -139,6 +143,28 @@ load_keys(struct console *c, const char *file, FILE *err)
 		rc = CLI_BAD_INPUT;
 	}
 	free(path);
+	return rc;
+}
+
+/* --list-keys: the key table, as the help view shows it, one binding a
+ * line: table, key, note, command (tab-separated). */
+static int
+list_keys(const char *keys_file, FILE *out, FILE *err)
+{
+	struct console c;
+	char name[16];
+	int rc;
+
+	memset(&c, 0, sizeof c);
+	rc = load_keys(&c, keys_file, err);
+	for (size_t i = 0; rc == 0 && i < c.keys.count; i++) {
+		const struct binding *b = &c.keys.b[i];
+
+		fprintf(out, "%s\t%s\t%s\t%s\n", b->table,
+		    keys_name(b->key, name, sizeof name),
+		    b->note != NULL ? b->note : "", b->command);
+	}
+	keymap_free(&c.keys);
 	return rc;
 }
 
@@ -167,6 +193,8 @@ run(int argc, char **argv, FILE *out, FILE *err)
 
 	if ((rc = parse_args(argc, argv, &a, err)) != CLI_OK)
 		return rc;
+	if (a.list_keys)
+		return list_keys(a.keys_file, out, err);
 	memset(&c, 0, sizeof c);
 	lockfile_init(&lock);
 	if (ends_with(argv[optind], ".aaf")) {
@@ -232,7 +260,7 @@ done:
 
 const struct cli_command cmd_console = {
 	.name = "console",
-	.args = "[options] SESSION | FILE.aaf",
+	.args = "[options] SESSION | FILE.aaf | --list-keys",
 	.summary = "the mix console (also: dubstage SESSION)",
 	.help =
 	    "Opens the session in the ncurses console: mixer, timeline,\n"
@@ -250,6 +278,7 @@ const struct cli_command cmd_console = {
 	    "      --meter-hz N     meter refresh, 1..60 (default 30)\n"
 	    "      --spec NAME      delivery spec for the loudness view\n"
 	    "                       (default ebu-r128)\n"
+	    "      --list-keys      print the key table (with the keys file)\n"
 	    "\n"
 	    "Environment: NO_COLOR (no colours), DUBSTAGE_ASCII (no UTF-8).\n",
 	.run = run,

@@ -242,7 +242,7 @@ console_draw_now(struct console *c)
 static void
 prompt_key(struct console *c, int key)
 {
-	if (key == '\n' || key == KEY_ENTER) {
+	if (key == '\n') {
 		char line[sizeof c->prompt];
 
 		c->prompting = false;
@@ -276,6 +276,8 @@ handle_key(struct console *c, int key)
 		c->dirty = true;
 		return;
 	}
+	if (key == '\r' || key == KEY_ENTER)   /* nonl(): Return reads as CR */
+		key = '\n';
 	if (c->question[0] != '\0') {
 		int (*answer)(struct console *, int) = c->on_answer;
 
