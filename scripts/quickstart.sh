@@ -29,6 +29,7 @@ packages=(
   jq                       # tests read the JSON views
   libsox-fmt-base          # (sox) tests read WAV headers with soxi
   jackd2                   # `dubstage play`; tests/live run a private dummy server
+  tmux                     # tests/ui drive the console inside tmux
 )
 # the RealtimeSanitizer build (test mode only); Debian 12 has them in
 # bookworm-security

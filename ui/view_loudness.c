@@ -126,8 +126,11 @@ draw(struct console *c, WINDOW *w)
 	prog = have_t && t.dialogue ? r.speech_gated_lufs : r.integrated_lufs;
 	int y = c->loud == NULL ? 4 : 0;
 
-	snprintf(line, sizeof line, "spec %s (e: next, r: reset)",
-	    have_t ? t.title : c->spec);
+	if (have_t)
+		snprintf(line, sizeof line, "%s: %.1f +-%.1f LUFS, TP %.1f",
+		    t.title, t.target_lufs, t.tolerance_lu, t.true_peak_max_dbtp);
+	else
+		snprintf(line, sizeof line, "spec %s", c->spec);
 	wattrset(w, draw_look(LOOK_SELECTED));
 	draw_text(w, y++, 0, FIG_W - 1, line);
 	wattrset(w, A_NORMAL);
@@ -137,19 +140,19 @@ draw(struct console *c, WINDOW *w)
 		bool low = isfinite(prog) && prog < t.low_lufs;
 		bool high = isfinite(prog) && prog > t.high_lufs;
 
-		snprintf(line, sizeof line, "%s %.0f+-%.0f", low ? "LOW" :
-		    high ? "HIGH" : "aim", t.target_lufs, t.tolerance_lu);
+		snprintf(line, sizeof line, "%s", !isfinite(prog) ? "" :
+		    low ? "LOW" : high ? "HIGH" : "ok");
 		figure(w, y++, t.dialogue ? "Dialogue" : "Integrated", prog,
 		    "LUFS", line, low || high);
 	} else {
 		figure(w, y++, "Integrated", r.integrated_lufs, "LUFS", "", false);
 	}
 	figure(w, y++, "LRA", c->loud != NULL ? r.lra_lu : -INFINITY, "LU ",
-	    have_t && !isnan(t.lra_max_lu) ? "max" : "",
+	    have_t && !isnan(t.lra_max_lu) && r.lra_lu > t.lra_max_lu ?
+	    "OVER" : "",
 	    have_t && !isnan(t.lra_max_lu) && r.lra_lu > t.lra_max_lu);
-	snprintf(line, sizeof line, "max %.1f", have_t ? t.true_peak_max_dbtp :
-	    0.0);
-	figure(w, y++, "True peak", r.true_peak_dbtp, "dBTP", line,
+	figure(w, y++, "True peak", r.true_peak_dbtp, "dBTP",
+	    have_t && r.true_peak_dbtp > t.true_peak_max_dbtp ? "OVER" : "",
 	    have_t && r.true_peak_dbtp > t.true_peak_max_dbtp);
 	figure(w, y++, "Max momentary", r.momentary_max_lufs, "LUFS", "",
 	    have_t && !isnan(t.momentary_max_lufs) &&
@@ -158,8 +161,8 @@ draw(struct console *c, WINDOW *w)
 	    have_t && !isnan(t.short_term_max_lufs) &&
 	    r.short_term_max_lufs > t.short_term_max_lufs);
 	figure(w, y++, "Sample peak", r.sample_peak_dbfs, "dBFS", "", false);
-	snprintf(line, sizeof line, "measured %.1f s", c->loud != NULL ?
-	    r.seconds : 0.0);
+	snprintf(line, sizeof line, "measured %.1f s   e: spec  r: reset",
+	    c->loud != NULL ? r.seconds : 0.0);
 	draw_text(w, y++, 0, FIG_W - 1, line);
 	if (y < h)
 		draw_hbar(w, y, 0, FIG_W - 2, r.short_term_lufs, -60.0, 0.0,
