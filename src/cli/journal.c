@@ -196,6 +196,8 @@ journal_append(struct journal *j, const struct editor *ed,
 
 	if (cmd == NULL || !(cmd->flags & SCMD_CHANGES))
 		return 0;
+	if (j == NULL)
+		return diag_set(d, ERR_IO, NULL, 0, "no journal is open");
 	if (strchr(line, '\n') != NULL)
 		return diag_set(d, ERR_INVALID, j->path, 0, "a command line with "
 		    "a newline cannot be journaled");

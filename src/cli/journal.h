@@ -66,7 +66,8 @@ int journal_begin(const char *session_path, struct journal **out,
  * as a snapshot of ed's session. The record is fdatasync'd before this
  * returns. 0; ERR_INVALID for a line with a newline; ERR_IO / ERR_NOMEM
  * with d filled - after an I/O error the journal refuses further records
- * (the console should tell the person to save).
+ * (the console should tell the person to save); ERR_IO too when j is NULL
+ * (no journal could be started).
  */
 int journal_append(struct journal *j, const struct editor *ed,
     const struct scmd *cmd, const char *line, struct diag *d);

@@ -146,9 +146,14 @@ scmd_run_line(struct scmd_ctx *ctx, const char *line,
 		    cmd->summary);
 		rc = CLI_OK;
 	} else {
+		/* commands take their options out of argv: give them a copy of
+		 * the pointers so every word is still freed below */
+		char *args[SCMD_MAX_WORDS + 1];
+
+		memcpy(args, argv, ((size_t)argc + 1) * sizeof *args);
 		if (cmd_out != NULL)
 			*cmd_out = cmd;
-		rc = cmd->run(ctx, argc, argv);
+		rc = cmd->run(ctx, argc, args);
 	}
 	scmd_free_words(argv);
 	return rc;

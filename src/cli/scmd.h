@@ -63,7 +63,9 @@ void scmd_free_words(char **argv);
 
 /* Runs one line: split, look up, run. Unknown command: CLI_USAGE with
  * "unknown command 'x'" on err. *cmd_out (may be NULL) gets the command
- * run, so the caller can tell whether to journal it (SCMD_CHANGES). */
+ * run, so the caller can tell whether to journal it (SCMD_CHANGES); it is
+ * NULL for an empty line, an unknown command, or a line asking for help
+ * ("gain --help" prints "usage: gain ID DB | ..." and the summary to out). */
 int scmd_run_line(struct scmd_ctx *ctx, const char *line,
     const struct scmd **cmd_out);
 

@@ -120,7 +120,8 @@ run_nudge(struct scmd_ctx *ctx, int argc, char **argv)
 		to = nudge_frames(scmd_session(ctx), pos, n);
 	if (to < 0)
 		return scmd_error(ctx, CLI_FAILED, cmd->name, "%s would move "
-		    "before 00:00:00:00", argv[1]);
+		    "%s", argv[1], n < 0 ? "before 00:00:00:00" :
+		    "beyond the end of time");
 	if ((rc = editor_move_clip(ctx->ed, id, to,
 	    (struct id){ ID_TRACK, 0 })) != 0)
 		return scmd_edit_failed(ctx, cmd->name, rc, argv[1]);
