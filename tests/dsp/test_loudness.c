@@ -26,6 +26,7 @@
  *     (live flags, late flags, the 2-of-4 rule), invalid configs.
  */
 #include "test.h"
+#include "ebu_set.h"
 
 #include <dlfcn.h>
 #include <ebur128.h>
@@ -336,58 +337,10 @@ note_dev(int q, double dev)
 		q_dev[q] = dev;
 }
 
-static bool
-within(double v, double expect, double tol_minus, double tol_plus)
-{
-	return v >= expect - tol_minus - 1e-9 && v <= expect + tol_plus + 1e-9;
-}
-
-static const char *
-corpus_dir(void)
-{
-	static char dir[4096];
-	const char *c = getenv("DUBSTAGE_CORPUS");
-	struct stat st;
-
-	if (c == NULL || *c == '\0') {
-		TEST_FAIL_("DUBSTAGE_CORPUS is not set: the EBU test set cannot be read "
-		    "(CTest sets it; by hand: DUBSTAGE_CORPUS=../shared/corpus)");
-		return NULL;
-	}
-	snprintf(dir, sizeof dir, "%s/ebu-loudness", c);
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		TEST_FAIL_("the EBU test set is missing: no folder %s", dir);
-		return NULL;
-	}
-	return dir;
-}
-
-/* Runs the set's regenerate.sh into this test's folder; the folder with
- * the rebuilt files, or NULL (a failure is recorded). */
-static const char *
-regenerate(const char *corpus)
-{
-	static char out[4096];
-	char cmd[16384];
-	int rc;
-
-	snprintf(out, sizeof out, "%s", test_path("ebu"));
-	test_mkdir_p(out);
-	snprintf(cmd, sizeof cmd, "sh '%s/regenerate.sh' '%s' > '%s/regenerate.log' 2>&1",
-	    corpus, out, out);
-	rc = system(cmd);
-	if (rc != 0) {
-		TEST_FAIL_("%s/regenerate.sh failed (status %d): see %s/regenerate.log",
-		    corpus, rc, out);
-		return NULL;
-	}
-	return out;
-}
-
 static void
 test_ebu_set(void)
 {
-	const char *corpus = corpus_dir(), *regen;
+	const char *corpus = ebu_corpus_dir(), *regen;
 	char path[8192], line[1024], file[512] = "", quantity[64], last[512] = "";
 	struct ebu_meas em;
 	struct audio a;
@@ -398,7 +351,7 @@ test_ebu_set(void)
 
 	if (corpus == NULL)
 		return;
-	regen = regenerate(corpus);
+	regen = ebu_regenerate(corpus);
 	snprintf(path, sizeof path, "%s/expected.tsv", corpus);
 	tsv = fopen(path, "r");
 	REQUIRE(tsv != NULL);

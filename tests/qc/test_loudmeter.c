@@ -26,6 +26,7 @@
  *     channels (printed, not asserted).
  */
 #include "test.h"
+#include "ebu_set.h"
 
 #include <sndfile.h>
 #include <time.h>
@@ -35,52 +36,6 @@
 #include "qc/measure.h"
 
 #define FEED 1601
-
-static bool
-within(double v, double expect, double tol_minus, double tol_plus)
-{
-	return v >= expect - tol_minus - 1e-9 && v <= expect + tol_plus + 1e-9;
-}
-
-static const char *
-corpus_dir(void)
-{
-	static char dir[4096];
-	const char *c = getenv("DUBSTAGE_CORPUS");
-	struct stat st;
-
-	if (c == NULL || *c == '\0') {
-		TEST_FAIL_("DUBSTAGE_CORPUS is not set (CTest sets it; by hand: "
-		    "DUBSTAGE_CORPUS=../shared/corpus)");
-		return NULL;
-	}
-	snprintf(dir, sizeof dir, "%s/ebu-loudness", c);
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		TEST_FAIL_("the EBU test set is missing: no folder %s", dir);
-		return NULL;
-	}
-	return dir;
-}
-
-static const char *
-regenerate(const char *corpus)
-{
-	static char out[4096];
-	char cmd[16384];
-	int rc;
-
-	snprintf(out, sizeof out, "%s", test_path("ebu"));
-	test_mkdir_p(out);
-	snprintf(cmd, sizeof cmd, "sh '%s/regenerate.sh' '%s' > '%s/regenerate.log' "
-	    "2>&1", corpus, out, out);
-	rc = system(cmd);
-	if (rc != 0) {
-		TEST_FAIL_("%s/regenerate.sh failed (status %d): see %s/regenerate.log",
-		    corpus, rc, out);
-		return NULL;
-	}
-	return out;
-}
 
 /* What the meter shows after a whole file, and the range of the history
  * points at >= 1 s (M) and >= 3 s (S). */
@@ -149,7 +104,7 @@ feed_file(const char *path, bool accurate, struct file_meas *out)
 static void
 test_ebu_set(void)
 {
-	const char *corpus = corpus_dir(), *regen;
+	const char *corpus = ebu_corpus_dir(), *regen;
 	char path[8192], line[1024], file[512] = "", quantity[64], last[512] = "";
 	struct file_meas fm;
 	bool have = false;
@@ -159,7 +114,7 @@ test_ebu_set(void)
 
 	if (corpus == NULL)
 		return;
-	regen = regenerate(corpus);
+	regen = ebu_regenerate(corpus);
 	snprintf(path, sizeof path, "%s/expected.tsv", corpus);
 	tsv = fopen(path, "r");
 	REQUIRE(tsv != NULL);

@@ -9,9 +9,7 @@
 . "$DUBSTAGE_SOURCE_DIR/tests/ui/tmux.sh"
 
 tmp=$TEST_TMPDIR
-cp "$DUBSTAGE_SOURCE_DIR/sessions/demo/demo.dubstage" "$tmp/demo.dubstage"
-ln -s "$DUBSTAGE_SOURCE_DIR/sessions/demo/media" "$tmp/media"
-cd "$tmp" || exit 1
+tm_demo_here
 tm_init
 console="env LANG=C.UTF-8 XDG_CONFIG_HOME=$tmp/config $DUBSTAGE console --no-engine demo.dubstage"
 

@@ -11,6 +11,8 @@
 #   tm_wait NAME REGEX [SECONDS]   polls the screen until REGEX matches
 #                                  (default 10 s); returns 1 on timeout
 #   tm_gone NAME [SECONDS]         waits until the session has ended
+#   tm_demo_here                   copies the demo session into
+#                                  $TEST_TMPDIR (media linked) and cd's there
 
 tm_init() {
   tm_sock=dubstage-test-$$-$RANDOM
@@ -58,4 +60,10 @@ tm_gone() {
 expect_screen() {
   if tm_wait "$1" "$3" "${4:-10}"; then pass; else
     fail "$2: /$3/ never appeared; screen:"; tm_screen "$1" >&2; fi
+}
+
+tm_demo_here() {
+  cp "$DUBSTAGE_SOURCE_DIR/sessions/demo/demo.dubstage" "$TEST_TMPDIR/demo.dubstage"
+  ln -s "$DUBSTAGE_SOURCE_DIR/sessions/demo/media" "$TEST_TMPDIR/media"
+  cd "$TEST_TMPDIR" || exit 1
 }
