@@ -39,6 +39,8 @@
 #include "dsp/biquad.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "dsp/dsp.h"
 
@@ -404,6 +406,264 @@ group(const struct biquad_coefs *const *c, struct biquad_state *const *st, const
 		st[k]->guard_frames = since[k];
 }
 
+#if defined(__SSE2__)
+/*
+ * The pipelined SIMD cascade: K (2..4) sections in the K lanes of one SSE
+ * vector, lane k running section k. At step n, lane k runs frame n - PIPE*k
+ * of its section, whose input is what lane k - 1 produced PIPE steps
+ * earlier (the vector output shifted up one lane, the new input frame in
+ * lane 0); lane K - 1 delivers frame n - PIPE*(K - 1). So one vector step
+ * does one frame of every section, and the frames of a block take
+ * frames + PIPE*(K - 1) steps.
+ *
+ * Bits: each lane does the float operations of step() (and of run()), in
+ * the same order, on the same values: SSE's packed add, subtract and
+ * multiply round each lane exactly as the scalar instructions do (and this
+ * file is built with -ffp-contract=off, so nothing is fused). What a lane
+ * computes before its first frame of the block (the first PIPE*k steps)
+ * and after its last is thrown away: its states are those it started
+ * with, and those it had after its last frame. Each lane is guarded after
+ * the same frame of its own stream as biquad_process would guard it (its
+ * own counter). The one difference: where two NaNs meet, x86 passes on
+ * the first operand's, and the compiler orders the operands of an add or
+ * a multiply as it likes (in the scalar kernels as well), so a NaN output
+ * may have the other sign bit. NaN compares false either way, and the
+ * guards reset a NaN state to 0.
+ *
+ * Why PIPE = 2 and not 1: with 1, a step's input waits on the previous
+ * step's output (subtract, multiply, two adds, the output mix, the
+ * shift), longer than a section's own recurrence through its states
+ * (about 11 cycles: subtract, multiply, three adds); with 2 that path
+ * spans two steps and only the states' recurrence bounds the rate.
+ */
+#include <emmintrin.h>
+
+#define PIPE 2
+
+struct lanes {
+	__m128 d1, c2, c3, m0, m1, m2;
+};
+
+/* One step of every lane: step() lane-wise. */
+static ALWAYS_INLINE __m128
+vstep(const struct lanes *k, __m128 *s1, __m128 *s2, __m128 x)
+{
+	const __m128 v3 = _mm_sub_ps(x, *s2);
+	const __m128 i1 = _mm_sub_ps(_mm_mul_ps(k->c2, v3), _mm_mul_ps(k->d1, *s1));
+	const __m128 i2 = _mm_add_ps(_mm_mul_ps(k->c2, *s1), _mm_mul_ps(k->c3, v3));
+	const __m128 v1 = _mm_add_ps(*s1, i1), v2 = _mm_add_ps(*s2, i2);
+
+	*s1 = _mm_add_ps(v1, i1);
+	*s2 = _mm_add_ps(v2, i2);
+	return _mm_add_ps(_mm_add_ps(_mm_mul_ps(k->m0, x), _mm_mul_ps(k->m1, v1)),
+	    _mm_mul_ps(k->m2, v2));
+}
+
+/* The input vector of a step: y (the output PIPE steps ago) moved up one
+ * lane, the new frame in lane 0. */
+static ALWAYS_INLINE __m128
+vfeed(__m128 y, float in)
+{
+	return _mm_move_ss(_mm_castsi128_ps(_mm_slli_si128(_mm_castps_si128(y), 4)),
+	    _mm_set_ss(in));
+}
+
+/* Lane k set in lane_mask[m] for each bit k of m. */
+static const int32_t lane_mask[16][4] = {
+	{ 0, 0, 0, 0 }, { -1, 0, 0, 0 }, { 0, -1, 0, 0 }, { -1, -1, 0, 0 },
+	{ 0, 0, -1, 0 }, { -1, 0, -1, 0 }, { 0, -1, -1, 0 }, { -1, -1, -1, 0 },
+	{ 0, 0, 0, -1 }, { -1, 0, 0, -1 }, { 0, -1, 0, -1 }, { -1, -1, 0, -1 },
+	{ 0, 0, -1, -1 }, { -1, 0, -1, -1 }, { 0, -1, -1, -1 }, { -1, -1, -1, -1 },
+};
+
+static inline __m128
+lanes_of(int bits)
+{
+	return _mm_castsi128_ps(_mm_loadu_si128((const __m128i *)lane_mask[bits]));
+}
+
+/*
+ * dsp_state_guard() on the lanes set in due. Almost always it changes
+ * nothing (the states are ordinary numbers, or already exactly 0 in
+ * silence), and then it only reads them: the test is a branch, not a
+ * blend in the recursion's path.
+ */
+static inline void
+vguard(__m128 due, __m128 *s1, __m128 *s2)
+{
+	const __m128 abs_mask = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
+	const __m128 ceil = _mm_set1_ps(DSP_STATE_CEILING), floor = _mm_set1_ps(DSP_STATE_FLOOR);
+	const __m128 ma = _mm_and_ps(*s1, abs_mask), mb = _mm_and_ps(*s2, abs_mask);
+	/* !(ma < CEIL && mb < CEIL) || (ma < FLOOR && mb < FLOOR); NaN
+	 * compares false, as in the scalar guard */
+	const __m128 sane = _mm_and_ps(_mm_cmplt_ps(ma, ceil), _mm_cmplt_ps(mb, ceil));
+	const __m128 tiny = _mm_and_ps(_mm_cmplt_ps(ma, floor), _mm_cmplt_ps(mb, floor));
+	const __m128 reset = _mm_and_ps(due, _mm_or_ps(_mm_andnot_ps(sane, due), tiny));
+	/* lanes where both states are +0 already: resetting them is no change */
+	const __m128i both = _mm_or_si128(_mm_castps_si128(*s1), _mm_castps_si128(*s2));
+	const __m128 zero = _mm_castsi128_ps(_mm_cmpeq_epi32(both, _mm_setzero_si128()));
+
+	if (_mm_movemask_ps(_mm_andnot_ps(zero, reset)) != 0) {
+		*s1 = _mm_andnot_ps(reset, *s1);
+		*s2 = _mm_andnot_ps(reset, *s2);
+	}
+}
+
+static ALWAYS_INLINE float
+lane_of(__m128 v, const int k)
+{
+	switch (k) {
+	case 0:
+		return _mm_cvtss_f32(v);
+	case 1:
+		return _mm_cvtss_f32(_mm_shuffle_ps(v, v, _MM_SHUFFLE(1, 1, 1, 1)));
+	case 2:
+		return _mm_cvtss_f32(_mm_shuffle_ps(v, v, _MM_SHUFFLE(2, 2, 2, 2)));
+	default:
+		return _mm_cvtss_f32(_mm_shuffle_ps(v, v, _MM_SHUFFLE(3, 3, 3, 3)));
+	}
+}
+
+/* Lane k of b set to lane k of a. */
+static ALWAYS_INLINE __m128
+lane_from(__m128 b, __m128 a, int k)
+{
+	const __m128 m = lanes_of(1 << k);
+
+	return _mm_or_ps(_mm_and_ps(m, a), _mm_andnot_ps(m, b));
+}
+
+/*
+ * K sections (2..4, a constant after inlining), pipelined as described
+ * above, over steps 0 .. frames + PIPE*(K-1) - 1. Every lane runs every
+ * step; lane k's frames are those of steps PIPE*k .. frames - 1 + PIPE*k,
+ * and around them:
+ *   - before its first step, lane k (k >= 1) has run PIPE*k steps on
+ *     frames before the block (its input was lane k-1's, also outside):
+ *     its states are put back to where they were at the start;
+ *   - after its last step, lane k (k < K-1) runs on past the block: its
+ *     states are kept as they were after that step;
+ *   - after a step at which lane k's guard is due (a frame of the block),
+ *     the lane is guarded. Lane k's guard falls after its frame f with
+ *     (counter + f + 1) % DSP_GUARD_FRAMES == 0, that is after step n with
+ *     (n + off[k]) % DSP_GUARD_FRAMES == 0, off[k] = counter + 1 - PIPE*k:
+ *     a pattern of period DSP_GUARD_FRAMES in n, tested with one bit
+ *     (due_bits) per step, so the loops run straight through.
+ * Needs every st[k]->guard_frames < DSP_GUARD_FRAMES and
+ * frames > PIPE*(K-1).
+ */
+static ALWAYS_INLINE void
+pipelined(const struct biquad_coefs *const *c, struct biquad_state *const *st, const int K,
+    float *buf, int frames)
+{
+	const int fill = PIPE * (K - 1), total = frames + fill;
+	float lane[6][4], s1v[4] = { 0 }, s2v[4] = { 0 }, fin1[4][4], fin2[4][4];
+	struct lanes co;
+	__m128 s1, s2, s1_start, s2_start, y1 = _mm_setzero_ps(), y2 = _mm_setzero_ps();
+	uint32_t due_bits = 0;
+	int off[4], n, k;
+
+	/* Lanes past K run an all-zero section: its state stays 0. */
+	memset(lane, 0, sizeof lane);
+	for (k = 0; k < K; k++) {
+		lane[0][k] = c[k]->d1;
+		lane[1][k] = c[k]->c2;
+		lane[2][k] = c[k]->c3;
+		lane[3][k] = c[k]->m0;
+		lane[4][k] = c[k]->m1;
+		lane[5][k] = c[k]->m2;
+		s1v[k] = st[k]->s1;
+		s2v[k] = st[k]->s2;
+		off[k] = (st[k]->guard_frames + 1 - PIPE * k + 4 * DSP_GUARD_FRAMES) %
+		    DSP_GUARD_FRAMES;
+		due_bits |= 1u << ((DSP_GUARD_FRAMES - off[k]) % DSP_GUARD_FRAMES);
+	}
+	co.d1 = _mm_loadu_ps(lane[0]);
+	co.c2 = _mm_loadu_ps(lane[1]);
+	co.c3 = _mm_loadu_ps(lane[2]);
+	co.m0 = _mm_loadu_ps(lane[3]);
+	co.m1 = _mm_loadu_ps(lane[4]);
+	co.m2 = _mm_loadu_ps(lane[5]);
+	s1 = s1_start = _mm_loadu_ps(s1v);
+	s2 = s2_start = _mm_loadu_ps(s2v);
+
+/* After step n: the guards due there, for lanes on a frame of the block. */
+#define GUARDS_AFTER(n) do { \
+	if ((due_bits >> ((n) % DSP_GUARD_FRAMES)) & 1u) { \
+		int bits_ = 0; \
+		for (int k_ = 0; k_ < K; k_++) \
+			if (((n) + off[k_]) % DSP_GUARD_FRAMES == 0 && \
+			    (n) - PIPE * k_ >= 0 && (n) - PIPE * k_ < frames) \
+				bits_ |= 1 << k_; \
+		if (bits_ != 0) \
+			vguard(lanes_of(bits_), &s1, &s2); \
+	} \
+} while (0)
+
+	/* the fill: no lane's output is a frame of the block yet */
+	for (n = 0; n < fill; n++) {
+		const __m128 y2_ = y2;
+
+		if (n > 0 && n % PIPE == 0) {
+			/* lane n / PIPE starts */
+			s1 = lane_from(s1, s1_start, n / PIPE);
+			s2 = lane_from(s2, s2_start, n / PIPE);
+		}
+		y2 = y1;
+		y1 = vstep(&co, &s1, &s2, vfeed(y2_, buf[n]));
+		GUARDS_AFTER(n);
+	}
+	if (K > 1) {
+		s1 = lane_from(s1, s1_start, K - 1);
+		s2 = lane_from(s2, s2_start, K - 1);
+	}
+	/* every lane on a frame of the block */
+	for (; n < frames; n++) {
+		const __m128 y = vstep(&co, &s1, &s2, vfeed(y2, buf[n]));
+
+		buf[n - fill] = lane_of(y, K - 1);
+		y2 = y1;
+		y1 = y;
+		GUARDS_AFTER(n);
+	}
+	_mm_storeu_ps(fin1[0], s1);
+	_mm_storeu_ps(fin2[0], s2);
+	/* the drain: past the input, lane 0 runs on zeros it will not keep,
+	 * and lane k's state is kept after its last frame */
+	for (; n < total; n++) {
+		const __m128 y = vstep(&co, &s1, &s2, vfeed(y2, 0.0f));
+
+		buf[n - fill] = lane_of(y, K - 1);
+		y2 = y1;
+		y1 = y;
+		GUARDS_AFTER(n);
+		if ((n + 1 - frames) % PIPE == 0) {
+			_mm_storeu_ps(fin1[(n + 1 - frames) / PIPE], s1);
+			_mm_storeu_ps(fin2[(n + 1 - frames) / PIPE], s2);
+		}
+	}
+#undef GUARDS_AFTER
+	for (k = 0; k < K; k++) {
+		st[k]->s1 = fin1[k][k];
+		st[k]->s2 = fin2[k][k];
+		st[k]->guard_frames = (st[k]->guard_frames + frames) % DSP_GUARD_FRAMES;
+	}
+}
+
+/* Frames below which the pipeline's fill and drain cost more than they
+ * save. */
+#define PIPELINE_MIN_FRAMES 16
+
+static bool
+counters_ok(struct biquad_state *const *s, int count)
+{
+	for (int k = 0; k < count; k++)
+		if (s[k]->guard_frames < 0 || s[k]->guard_frames >= DSP_GUARD_FRAMES)
+			return false;
+	return true;
+}
+#endif
+
 void
 biquad_cascade_process(const struct biquad_coefs *const *c, struct biquad_state *const *s,
     int count, float *restrict buf, int frames)
@@ -413,6 +673,23 @@ biquad_cascade_process(const struct biquad_coefs *const *c, struct biquad_state 
 	/* In groups of four: past that the CPU has no more room to overlap
 	 * them, and the states would no longer fit in registers. */
 	for (; count > 0; c += 4, s += 4, count -= 4) {
+#if defined(__SSE2__)
+		if (count >= 2 && frames >= PIPELINE_MIN_FRAMES &&
+		    counters_ok(s, count < 4 ? count : 4)) {
+			switch (count) {
+			case 2:
+				pipelined(c, s, 2, buf, frames);
+				break;
+			case 3:
+				pipelined(c, s, 3, buf, frames);
+				break;
+			default:
+				pipelined(c, s, 4, buf, frames);
+				break;
+			}
+			continue;
+		}
+#endif
 		switch (count) {
 		case 1:
 			group(c, s, 1, buf, frames);

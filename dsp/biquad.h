@@ -172,10 +172,13 @@ void biquad_process_to(const struct biquad_coefs *c, struct biquad_state *s,
  * and s[k] (updated) are section k's coefficients and state. The result is
  * bit for bit that of calling biquad_process for each section in turn over
  * the whole buffer (same arithmetic per section and frame, and each
- * state's guard on its own stream count), but it runs the sections frame
- * by frame, up to four at a time, so their independent recurrences
- * overlap in the CPU instead of each waiting on its own latency: a 4-band
- * EQ costs about one section's latency per frame instead of four.
+ * state's guard on its own stream count; a NaN's sign bit aside, see
+ * biquad.c), but it runs the sections frame by frame, up to four at a
+ * time, so their independent recurrences overlap in the CPU instead of
+ * each waiting on its own latency: a 4-band EQ costs about one section's
+ * latency per frame instead of four. With SSE2 (x86-64), groups of two to
+ * four sections of calls of 16 frames or more run in the lanes of one
+ * vector, pipelined (biquad.c); otherwise interleaved scalar code.
  * count >= 0, frames >= 0. RT-safe.
  */
 void biquad_cascade_process(const struct biquad_coefs *const *c,

@@ -145,10 +145,13 @@ dynamics_curve_gain_db(const struct dynamics_coefs *c, float level_db)
  * recursions (RMS average, gate hold, gain smoother, makeup glide) stay
  * scalar. Every pass does the same float operations, in the same order, as
  * the frame-by-frame formulation (kept in the comments), so the output is
- * the same bits; only the schedule changed.
+ * the same bits; only the schedule changed. With SSE2 (x86-64) the chunk
+ * runs as explicit vector code instead (chunk_run below); the scalar
+ * passes are the portable form.
  */
 #define CHUNK DSP_GUARD_FRAMES
 
+#if !defined(__SSE2__)
 /* Linked: the key of frame i is the largest of the key channels' (from 0,
  * so a NaN key channel counts as 0). */
 static void
@@ -295,6 +298,8 @@ unit_run(const struct dynamics_coefs *c, struct dynamics_unit *u, const float *r
 	u->gain_db = g;
 }
 
+#endif
+
 /* Corrupt state (from NaN/inf input that slipped through) starts over. */
 static void
 unit_guard(struct dynamics_unit *u)
@@ -314,14 +319,368 @@ glide_guard(float glide)
 }
 
 /*
+ * One chunk (n frames, 1..CHUNK, no guard inside) of one unit: the keys
+ * from frame off of the key channels, the unit's gains, and the outputs
+ * out[0..outs) multiplied from frame off. Per frame, after the unit's
+ * gain g: the deepest g is the meter's peak, the makeup glide decays
+ * (glide *= pole), and every channel the unit drives is multiplied by
+ * dB-to-linear of (g + makeup) + glide.
+ */
+#if defined(__SSE2__)
+/*
+ * The SSE2 form: the same float operations as the scalar passes (unit_run
+ * and the #else branch below), four frames at a time. Packed SSE
+ * arithmetic rounds each lane as the scalar instructions do, and
+ * maxps/minps are exactly a > b ? a : b and a < b ? a : b (the second
+ * operand when either is NaN), which is what max_f, min_f and the clamps of
+ * dsp_fast_exp2f compute. The recursions stay scalar, but run in the same
+ * loop as the vector work, four frames at a time, so the CPU overlaps them
+ * with it (and, for the RMS detector, the average's recursion with the
+ * smoother's). The smoother computes both of its candidates and keeps the
+ * one its comparison would have picked by a min or a max, which is the
+ * same result in fewer steps of its recursion (see use_min in unit_chunk).
+ */
+#include <emmintrin.h>
+
+/* dsp_fast_log2f on four lanes (see dsp.h): the same operations. */
+static inline __m128
+v_log2(__m128 x)
+{
+	const __m128i sqrt_half = _mm_set1_epi32(0x3f3504f3);
+	const __m128 one = _mm_set1_ps(1.0f);
+	__m128i ix = _mm_sub_epi32(_mm_castps_si128(x), sqrt_half);
+	const __m128i e = _mm_srai_epi32(ix, 23);
+	__m128 m, t, t2, poly;
+
+	ix = _mm_add_epi32(_mm_and_si128(ix, _mm_set1_epi32(0x007fffff)), sqrt_half);
+	m = _mm_castsi128_ps(ix);
+	t = _mm_div_ps(_mm_sub_ps(m, one), _mm_add_ps(m, one));
+	t2 = _mm_mul_ps(t, t);
+	poly = _mm_add_ps(_mm_set1_ps(0.57707801635558536f),
+	    _mm_mul_ps(t2, _mm_set1_ps(0.41219858311113240f)));
+	poly = _mm_add_ps(_mm_set1_ps(0.96179669392597560f), _mm_mul_ps(t2, poly));
+	poly = _mm_add_ps(_mm_set1_ps(2.8853900817779268f), _mm_mul_ps(t2, poly));
+	return _mm_add_ps(_mm_cvtepi32_ps(e), _mm_mul_ps(t, poly));
+}
+
+/* dsp_fast_exp2f on four lanes: the same operations. */
+static inline __m128
+v_exp2(__m128 x)
+{
+	__m128i i;
+	__m128 f, p;
+
+	x = _mm_max_ps(x, _mm_set1_ps(-126.0f)); /* !(x > -126): -126, NaN too */
+	x = _mm_min_ps(x, _mm_set1_ps(126.0f));  /* x > 126: 126 */
+	i = _mm_sub_epi32(_mm_cvttps_epi32(_mm_add_ps(x, _mm_set1_ps(128.5f))),
+	    _mm_set1_epi32(128));
+	f = _mm_sub_ps(x, _mm_cvtepi32_ps(i));
+	p = _mm_add_ps(_mm_set1_ps(0.0096181291076284772f),
+	    _mm_mul_ps(f, _mm_set1_ps(0.0013333558146428443f)));
+	p = _mm_add_ps(_mm_set1_ps(0.055504108664821580f), _mm_mul_ps(f, p));
+	p = _mm_add_ps(_mm_set1_ps(0.24022650695910071f), _mm_mul_ps(f, p));
+	p = _mm_add_ps(_mm_set1_ps(0.69314718055994531f), _mm_mul_ps(f, p));
+	p = _mm_add_ps(_mm_set1_ps(1.0f), _mm_mul_ps(f, p));
+	return _mm_mul_ps(p, _mm_castsi128_ps(_mm_slli_epi32(
+	    _mm_add_epi32(i, _mm_set1_epi32(127)), 23)));
+}
+
+static inline __m128
+v_abs(__m128 x)
+{
+	return _mm_and_ps(x, _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff)));
+}
+
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+/* An empty volatile asm: a conditional block holding one is not
+ * if-converted. */
+#define KEEP_BRANCH() __asm__ volatile("")
+#else
+#define ALWAYS_INLINE inline
+#define KEEP_BRANCH() ((void)0)
+#endif
+
+/*
+ * The unit over kv[0..n) (kv readable to a multiple of 4 past n) into
+ * g_out[0..n), for one mode and detector (constants after inlining): per
+ * group of four frames, the RMS average (scalar), level in dB and curve
+ * (vector), the gate's hold and the smoother (scalar); see unit_run.
+ */
+static ALWAYS_INLINE void
+unit_chunk(const struct dynamics_coefs *c, struct dynamics_unit *u, const float *kv,
+    float *g_out, int n, const enum dynamics_mode mode, const enum dynamics_detector det)
+{
+	const __m128 thr = _mm_set1_ps(c->threshold_db), hk = _mm_set1_ps(c->half_knee_db);
+	const __m128 hk2 = _mm_set1_ps(2.0f * c->half_knee_db);
+	const __m128 ks = _mm_set1_ps(c->knee_scale), nks = _mm_set1_ps(-c->knee_scale);
+	const __m128 slope = _mm_set1_ps(c->slope), nrange = _mm_set1_ps(-c->range_db);
+	const __m128 zero = _mm_setzero_ps();
+	const float coef_up = c->release_coef + 1.0f * (c->attack_coef - c->release_coef);
+	const float coef_dn = c->release_coef + 0.0f * (c->attack_coef - c->release_coef);
+	const float rms_coef = c->rms_coef;
+	/*
+	 * The smoother without its comparison. unit_run computes
+	 * g' = t + coef * (g - t) with coef = coef_up when the level rose
+	 * (compressor: t < g, that is d = g - t > 0; expander and gate:
+	 * t > g, d < 0) and coef_dn otherwise. Both candidates
+	 * gu = t + coef_up * d and gd = t + coef_dn * d are computed with those
+	 * very operations, and rounding is monotonic, so their order is that
+	 * of coef_up * d and coef_dn * d: with coef_up <= coef_dn (attack
+	 * faster than release, the usual case), gu <= gd when d > 0 and
+	 * gu >= gd when d < 0 (equal when d = 0). So the compressor's pick is
+	 * the smaller candidate and the expander's the larger, the other way
+	 * round when coef_up > coef_dn: a min or a max instead of a compare
+	 * and a blend in the recursion's path. Where the two are equal as
+	 * numbers they are the same bits, except for a zero's sign or (with
+	 * denormals-are-zero set) two subnormals, all under GAIN_FLOOR_DB,
+	 * which the floor below turns into +0 either way. A NaN g (never
+	 * expected) gives gd in both forms.
+	 */
+	const bool use_min = (mode == DYNAMICS_COMPRESSOR) == (coef_up <= coef_dn);
+	float g = u->gain_db, env = u->env;
+	int hold = u->hold, i, j;
+
+	for (i = 0; i < n; i += 4) {
+		const int m = n - i < 4 ? n - i : 4;
+		float t[4], lvs[4];
+		__m128 lv, d, v, tv;
+
+		if (det == DYNAMICS_RMS) {
+			for (j = 0; j < 4; j++) {
+				float e = env + rms_coef * (kv[i + j] - env);
+
+				/* Under the floor is silence, held at exactly 0
+				 * (no subnormals); a NaN key is ignored. A branch
+				 * (as KEEP_BRANCH says), taken in silence. */
+				if (!(e > POWER_FLOOR)) {
+					e = isnan(e) ? env : 0.0f;
+					KEEP_BRANCH();
+				}
+				/* lanes past n: computed, never used */
+				if (j < m)
+					env = e;
+				lvs[j] = e;
+			}
+			lv = _mm_max_ps(_mm_set_ps(lvs[3], lvs[2], lvs[1], lvs[0]),
+			    _mm_set1_ps(POWER_FLOOR));
+			lv = _mm_mul_ps(_mm_set1_ps(DB_PER_LOG2_POWER), v_log2(lv));
+		} else {
+			lv = _mm_max_ps(_mm_loadu_ps(kv + i), _mm_set1_ps(PEAK_FLOOR));
+			lv = _mm_mul_ps(_mm_set1_ps(DSP_DB_PER_LOG2), v_log2(lv));
+		}
+		d = _mm_sub_ps(lv, thr);
+		switch (mode) {
+		case DYNAMICS_COMPRESSOR:
+			v = _mm_min_ps(_mm_max_ps(_mm_add_ps(d, hk), zero), hk2);
+			tv = _mm_add_ps(_mm_mul_ps(_mm_mul_ps(ks, v), v),
+			    _mm_mul_ps(slope, _mm_max_ps(_mm_sub_ps(d, hk), zero)));
+			break;
+		case DYNAMICS_EXPANDER:
+			v = _mm_min_ps(_mm_max_ps(_mm_sub_ps(hk, d), zero), hk2);
+			tv = _mm_max_ps(_mm_add_ps(_mm_mul_ps(_mm_mul_ps(nks, v), v),
+			    _mm_mul_ps(slope, _mm_min_ps(_mm_add_ps(d, hk), zero))), nrange);
+			break;
+		case DYNAMICS_GATE:
+		default:
+			tv = _mm_andnot_ps(_mm_cmpge_ps(d, zero), nrange);
+			break;
+		}
+		_mm_storeu_ps(t, tv);
+		if (mode == DYNAMICS_GATE)
+			for (j = 0; j < m; j++) {
+				if (t[j] == 0.0f)
+					hold = c->hold_frames;
+				else if (hold > 0) {
+					hold--;
+					t[j] = 0.0f;
+				}
+			}
+		for (j = 0; j < m; j++) {
+			/* both candidates, then the one the comparison would
+			 * have picked: see use_min */
+			const float dd = g - t[j];
+			const float gu = t[j] + coef_up * dd, gd = t[j] + coef_dn * dd;
+
+			g = use_min ? (gu < gd ? gu : gd) : (gu > gd ? gu : gd);
+			/* A branch (well predicted: rarely taken, or taken for
+			 * long stretches of silence) that the compiler must not
+			 * turn into a select: a select would lengthen the
+			 * recursion by a compare and a blend. */
+			if (fabsf(g) < GAIN_FLOOR_DB) {
+				g = 0.0f;
+				KEEP_BRANCH();
+			}
+			g_out[i + j] = g;
+		}
+	}
+	u->gain_db = g;
+	u->env = env;
+	u->hold = hold;
+}
+
+static void
+chunk_run(const struct dynamics_coefs *c, struct dynamics_unit *u, bool linked,
+    const float *const *key, int keys, int off, float *const *out, int outs,
+    float *glide_io, int n, float *peak_io)
+{
+	float kv[CHUNK + 4], g[CHUNK + 4], lin[CHUNK + 4];
+	const __m128 mk = _mm_set1_ps(c->makeup_db);
+	const bool rms = c->detector == DYNAMICS_RMS;
+	const int n4 = n & ~3;
+	__m128 peak = _mm_set1_ps(*peak_io);
+	float glide = *glide_io, pk[4];
+	int j, k;
+
+	/* keys: |x| or x^2, the largest over linked channels (from 0) */
+	if (linked) {
+		for (j = 0; j < n; j += 4)
+			_mm_storeu_ps(kv + j, _mm_setzero_ps());
+		for (k = 0; k < keys; k++) {
+			const float *restrict kb = key[k] + off;
+
+			for (j = 0; j < n4; j += 4) {
+				const __m128 x = _mm_loadu_ps(kb + j);
+				const __m128 v = rms ? _mm_mul_ps(x, x) : v_abs(x);
+
+				_mm_storeu_ps(kv + j, _mm_max_ps(v, _mm_loadu_ps(kv + j)));
+			}
+			for (; j < n; j++) {
+				const float v = rms ? kb[j] * kb[j] : fabsf(kb[j]);
+
+				kv[j] = v > kv[j] ? v : kv[j];
+			}
+		}
+	} else {
+		const float *restrict kb = key[0] + off;
+
+		for (j = 0; j < n4; j += 4) {
+			const __m128 x = _mm_loadu_ps(kb + j);
+
+			_mm_storeu_ps(kv + j, rms ? _mm_mul_ps(x, x) : v_abs(x));
+		}
+		for (; j < n; j++)
+			kv[j] = rms ? kb[j] * kb[j] : fabsf(kb[j]);
+	}
+	_mm_storeu_ps(kv + n, _mm_set1_ps(1.0f));   /* lanes past n: never used */
+
+	switch (c->mode) {
+	case DYNAMICS_COMPRESSOR:
+		if (rms)
+			unit_chunk(c, u, kv, g, n, DYNAMICS_COMPRESSOR, DYNAMICS_RMS);
+		else
+			unit_chunk(c, u, kv, g, n, DYNAMICS_COMPRESSOR, DYNAMICS_PEAK);
+		break;
+	case DYNAMICS_EXPANDER:
+		if (rms)
+			unit_chunk(c, u, kv, g, n, DYNAMICS_EXPANDER, DYNAMICS_RMS);
+		else
+			unit_chunk(c, u, kv, g, n, DYNAMICS_EXPANDER, DYNAMICS_PEAK);
+		break;
+	case DYNAMICS_GATE:
+	default:
+		if (rms)
+			unit_chunk(c, u, kv, g, n, DYNAMICS_GATE, DYNAMICS_RMS);
+		else
+			unit_chunk(c, u, kv, g, n, DYNAMICS_GATE, DYNAMICS_PEAK);
+		break;
+	}
+	_mm_storeu_ps(g + n, _mm_setzero_ps());   /* the peak starts at 0: no effect */
+
+	/* the makeup glide per frame (glide * pole keeps a zero, and its
+	 * sign), the meter's peak, dB to linear */
+	if (glide == 0.0f) {
+		const __m128 gl = _mm_set1_ps(glide);
+
+		for (j = 0; j < n; j += 4) {
+			const __m128 gv = _mm_loadu_ps(g + j);
+
+			peak = _mm_min_ps(gv, peak);
+			_mm_storeu_ps(lin + j, v_exp2(_mm_mul_ps(_mm_add_ps(
+			    _mm_add_ps(gv, mk), gl), _mm_set1_ps(DSP_LOG2_PER_DB))));
+		}
+	} else {
+		const float pole_mk = c->makeup_pole;
+
+		for (j = 0; j < n; j++) {
+			glide *= pole_mk;
+			lin[j] = glide;
+		}
+		_mm_storeu_ps(lin + n, _mm_setzero_ps());
+		for (j = 0; j < n; j += 4) {
+			const __m128 gv = _mm_loadu_ps(g + j);
+
+			peak = _mm_min_ps(gv, peak);
+			_mm_storeu_ps(lin + j, v_exp2(_mm_mul_ps(_mm_add_ps(
+			    _mm_add_ps(gv, mk), _mm_loadu_ps(lin + j)),
+			    _mm_set1_ps(DSP_LOG2_PER_DB))));
+		}
+	}
+	/* finite and never -0 (the smoother's floor gives +0), so the order
+	 * of the minimum does not matter */
+	_mm_storeu_ps(pk, peak);
+	for (j = 0; j < 4; j++)
+		*peak_io = pk[j] < *peak_io ? pk[j] : *peak_io;
+	*glide_io = glide;
+
+	for (k = 0; k < outs; k++) {
+		float *restrict buf = out[k] + off;
+
+		for (j = 0; j < n4; j += 4)
+			_mm_storeu_ps(buf + j, _mm_mul_ps(_mm_loadu_ps(buf + j),
+			    _mm_loadu_ps(lin + j)));
+		for (; j < n; j++)
+			buf[j] *= lin[j];
+	}
+}
+#else
+static void
+chunk_run(const struct dynamics_coefs *c, struct dynamics_unit *u, bool linked,
+    const float *const *key, int keys, int off, float *const *out, int outs,
+    float *glide_io, int n, float *peak_io)
+{
+	/* kv: zeroed only to spare GCC's -Wmaybe-uninitialized (the keys
+	 * passes write all n) */
+	float kv[CHUNK] = { 0 }, g[CHUNK], lin[CHUNK];
+	const float mk = c->makeup_db, pole_mk = c->makeup_pole;
+	float peak = *peak_io, glide = *glide_io;
+	int j, k;
+
+	if (linked)
+		keys_linked(c->detector, key, keys, off, kv, n);
+	else
+		keys_one(c->detector, key[0] + off, kv, n);
+	unit_run(c, u, kv, g, n);
+	for (j = 0; j < n; j++)
+		peak = g[j] < peak ? g[j] : peak;
+	if (glide == 0.0f) {
+		/* glide * pole keeps it (and its sign) */
+		for (j = 0; j < n; j++)
+			lin[j] = g[j] + mk + glide;
+	} else {
+		for (j = 0; j < n; j++) {
+			glide *= pole_mk;
+			lin[j] = g[j] + mk + glide;
+		}
+	}
+	for (j = 0; j < n; j++)
+		lin[j] = dsp_fast_db_to_lin(lin[j]);
+	for (k = 0; k < outs; k++) {
+		float *restrict buf = out[k] + off;
+
+		for (j = 0; j < n; j++)
+			buf[j] *= lin[j];
+	}
+	*peak_io = peak;
+	*glide_io = glide;
+}
+#endif
+
+/*
  * The guards (unit_guard, glide_guard) fall every DSP_GUARD_FRAMES frames
  * of the stream, counted by d->guard_frames from reset, never at call
  * boundaries: see the split-invariance note in dynamics.h. Unlinked, every
  * channel replays the same frames from the same counter and makeup glide.
- *
- * Per frame, after the unit's gain g: the deepest g is the meter's peak,
- * the makeup glide decays (glide *= pole), and every channel the unit
- * drives is multiplied by dB-to-linear of (g + makeup) + glide.
  */
 static void
 run_unit(const struct dynamics_coefs *c, struct dynamics_unit *u, bool linked,
@@ -329,41 +688,14 @@ run_unit(const struct dynamics_coefs *c, struct dynamics_unit *u, bool linked,
     float glide, int since, int frames, float *peak_io, float *glide_out,
     int *since_out)
 {
-	float kv[CHUNK], g[CHUNK], lin[CHUNK];
-	const float mk = c->makeup_db, pole_mk = c->makeup_pole;
-	float peak = *peak_io;
-	int i = 0, j, k;
+	int i = 0;
 
 	while (i < frames) {
 		const int n = dsp_guard_span(since, frames - i);
 
 		since += n;
 		if (n > 0) {
-			if (linked)
-				keys_linked(c->detector, key, keys, i, kv, n);
-			else
-				keys_one(c->detector, key[0] + i, kv, n);
-			unit_run(c, u, kv, g, n);
-			for (j = 0; j < n; j++)
-				peak = g[j] < peak ? g[j] : peak;
-			if (glide == 0.0f) {
-				/* glide * pole keeps it (and its sign) */
-				for (j = 0; j < n; j++)
-					lin[j] = g[j] + mk + glide;
-			} else {
-				for (j = 0; j < n; j++) {
-					glide *= pole_mk;
-					lin[j] = g[j] + mk + glide;
-				}
-			}
-			for (j = 0; j < n; j++)
-				lin[j] = dsp_fast_db_to_lin(lin[j]);
-			for (k = 0; k < outs; k++) {
-				float *restrict buf = out[k] + i;
-
-				for (j = 0; j < n; j++)
-					buf[j] *= lin[j];
-			}
+			chunk_run(c, u, linked, key, keys, i, out, outs, &glide, n, peak_io);
 			i += n;
 		}
 		if (since >= DSP_GUARD_FRAMES) {
@@ -372,7 +704,6 @@ run_unit(const struct dynamics_coefs *c, struct dynamics_unit *u, bool linked,
 			since = 0;
 		}
 	}
-	*peak_io = peak;
 	*glide_out = glide;
 	*since_out = since;
 }

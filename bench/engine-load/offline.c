@@ -2,7 +2,7 @@
  * offline - an offline proxy of the live engine's callback cost (no JACK).
  *
  *   offline SESSION [--seconds S] [--warmup S] [--cpu N] [--fifo] [--paced]
- *           [--ftz]
+ *           [--ftz] [--phases K]
  *
  * Compiles SESSION as a live player would (plan_options defaults with
  * max_block_frames 64, meters on, medium-quality resampling), starts its
@@ -23,7 +23,11 @@
  *
  * Prints one line per run:
  *   tracks N periods P median X us p99 Y us max Z us mean M us load L %
- * where load is p99 / (64 / 48000 s) (1333 us at 48 kHz). Not a test.
+ * where load is p99 / (64 / 48000 s) (1333 us at 48 kHz); with --phases K,
+ * then the median and p99 of the periods of each phase (the period's index
+ * from the session start, mod K: 4 shows the periods that start a
+ * 256-frame routing segment, PLAN_QUANTUM, apart from the others). Not a
+ * test.
  */
 #define _GNU_SOURCE   /* pthread_setaffinity_np */
 #include "engine/plan.h"
@@ -81,12 +85,13 @@ main(int argc, char **argv)
 	double seconds = 20, warmup = 2;
 	int cpu = -1;
 	bool fifo = false, ftz = false, paced = false;
+	int phases = 0;
 	struct session *s;
 	struct plan_options po;
 	struct plan *p;
 	struct diag d;
 	struct streamer *st;
-	int64_t start, end, *t, deadline;
+	int64_t start, end, *t, *ph, deadline;
 	size_t warm_periods, periods, n = 0;
 	double sum = 0, period_us;
 
@@ -103,6 +108,8 @@ main(int argc, char **argv)
 			paced = true;
 		else if (strcmp(argv[i], "--ftz") == 0)
 			ftz = true;
+		else if (strcmp(argv[i], "--phases") == 0 && i + 1 < argc)
+			phases = atoi(argv[++i]);
 		else if (argv[i][0] != '-' && path == NULL)
 			path = argv[i];
 		else {
@@ -112,7 +119,7 @@ main(int argc, char **argv)
 	}
 	if (path == NULL || !(seconds > 0) || !(warmup >= 0)) {
 		fprintf(stderr, "usage: offline SESSION [--seconds S] [--warmup S] "
-		    "[--cpu N] [--fifo] [--paced] [--ftz]\n");
+		    "[--cpu N] [--fifo] [--paced] [--ftz] [--phases K]\n");
 		return 2;
 	}
 	if (session_xml_load(path, &s, &d) != 0) {
@@ -144,6 +151,7 @@ main(int argc, char **argv)
 		    (size_t)((end - start) / PERIOD) - warm_periods : 0;
 	}
 	t = calloc(periods + 1, sizeof *t);
+	ph = calloc(periods + 1, sizeof *ph);
 	st = plan_streamer(p);
 	plan_locate(p, start);
 	if (streamer_start(st, start) != 0) {
@@ -205,6 +213,18 @@ main(int argc, char **argv)
 		    (unsigned long long)streamer_underruns(st));
 	for (size_t k = 0; k < n; k++)
 		sum += (double)t[k];
+	for (int q = 0; q < phases; q++) {
+		size_t m = 0;
+
+		for (size_t k = 0; k < n; k++)
+			if ((warm_periods + k) % (size_t)phases == (size_t)q)
+				ph[m++] = t[k];
+		qsort(ph, m, sizeof *ph, cmp_i64);
+		if (m > 0)
+			fprintf(stderr, "phase %d/%d: periods %zu median %.1f us p99 %.1f us\n",
+			    q, phases, m, (double)quantile(ph, m, 0.5) / 1e3,
+			    (double)quantile(ph, m, 0.99) / 1e3);
+	}
 	qsort(t, n, sizeof *t, cmp_i64);
 	if (n == 0) {
 		fprintf(stderr, "nothing measured\n");
@@ -216,6 +236,7 @@ main(int argc, char **argv)
 	    (double)t[n - 1] / 1e3, sum / (double)n / 1e3,
 	    100.0 * (double)quantile(t, n, 0.99) / 1e3 / period_us);
 	free(t);
+	free(ph);
 	plan_destroy(p);
 	session_destroy(s);
 	return 0;

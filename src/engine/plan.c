@@ -773,6 +773,7 @@ seek_strip(struct pl_strip *ps, int64_t pos)
 	ps->out.live_from = PL_LIVE_NONE;
 	for (size_t r = 0; r < ps->send_count; r++)
 		ps->sends[r].live_from = PL_LIVE_NONE;
+	pl_strip_forget_segment(ps);
 	for (size_t v = 0; v < ps->voice_count; v++) {
 		struct pl_voice *pv = &ps->voices[v];
 

@@ -67,6 +67,29 @@ struct pl_route {
 	float live_m0[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS];  /* run state: the
 	                                   coefficients in force at live_from,
 	                                   without level automation */
+
+	/* Run state: the coefficients route_mix worked out for two routing
+	 * segments (see struct pl_seg). */
+	struct pl_route_seg {
+		int64_t s, e;           /* the segment [s, e); none when e <= s */
+		bool moving;            /* m1 differs from m0 (else unset) */
+		float m0[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS];  /* at s */
+		float m1[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS];  /* limit at e */
+	} seg[2];
+};
+
+/*
+ * Run state: a routing segment (see process.c) with the fader's gain at
+ * its start and the limit at its end. A strip keeps two, the one being
+ * rendered and the next (worked out ahead, in a block where the strip has
+ * time to spare, so that the blocks where segments start all at once do
+ * not carry all the work), and each route the coefficients of the same
+ * two. They depend only on the segment and on values that change through
+ * plan_set_* and seeks, which forget them (pl_strip_forget_segment).
+ */
+struct pl_seg {
+	int64_t s, e;                   /* [s, e); none when e <= s */
+	float g0, g1;
 };
 
 /*
@@ -83,6 +106,12 @@ struct pl_pan_keys {
 	bool to_is_left;                /* `to` holds the left limit (a step) */
 	float m0[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS];  /* at from */
 	float m1[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS];  /* just before to */
+	/* The interval after this one, [next_from, next_to) (none when
+	 * next_to <= next_from), with its m1 and to_is_left worked out ahead
+	 * of time (process.c, pan_prepare_next). */
+	int64_t next_from, next_to;
+	bool next_to_is_left;
+	float next_m1[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS];
 };
 
 /* Automation of an insert's parameter, applied at segment starts. */
@@ -122,6 +151,7 @@ struct pl_strip {
 	int64_t live_from;              /* run state: fader ramp start or NONE */
 	float live_gain0;               /* run state: the fader's static gain in
 	                                   force at live_from (linear, 0 muted) */
+	struct pl_seg seg[2];           /* run state: see struct pl_seg */
 
 	struct pl_route out;            /* dest NULL for the master */
 	struct pl_route *sends;
@@ -174,5 +204,18 @@ double pl_lane_eval_left(struct pl_lane *l, int64_t frame);
 int64_t pl_lane_next_point(const struct pl_lane *l, int64_t frame);
 /* Positions the cursor for frame (binary search). RT-safe. */
 void pl_lane_seek(struct pl_lane *l, int64_t frame);
+
+/* Forgets the strip's and its routes' segment caches (after anything they
+ * derive from changed: plan_set_*, seeks). RT-safe. */
+static inline void
+pl_strip_forget_segment(struct pl_strip *ps)
+{
+	for (int k = 0; k < 2; k++) {
+		ps->seg[k].s = ps->seg[k].e = 0;
+		ps->out.seg[k].s = ps->out.seg[k].e = 0;
+		for (size_t r = 0; r < ps->send_count; r++)
+			ps->sends[r].seg[k].s = ps->sends[r].seg[k].e = 0;
+	}
+}
 
 #endif

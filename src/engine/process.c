@@ -17,6 +17,17 @@
  * split across two calls renders exactly as one: output does not depend on
  * the block size. A breakpoint's value is hit exactly at its frame.
  *
+ * A segment's ends and gains are worked out once and kept (struct pl_seg,
+ * struct pl_route_seg: a 64-frame period is shorter than most segments),
+ * and the next segment's, and the panner's next keyframe, a few blocks
+ * ahead, at a block that depends on the strip's index: segments start on
+ * the PLAN_QUANTUM grid for every strip at once, and doing that work in
+ * their first block would make it the heaviest of all (the callback's
+ * worst periods are what limit the track count). The values are the same
+ * whenever they are computed: they depend only on the segment, and what
+ * they derive from changes only through plan_set_* and seeks, which forget
+ * them.
+ *
  * Live changes (plan_set_*, at the end of this file) ramp over the
  * PLAN_QUANTUM frames from the position they are made at: the segments of
  * the fader and routes are cut at both ends of a ramp too, and inside it
@@ -273,24 +284,35 @@ lane_at(struct pl_lane *l, int64_t f, bool left)
 	return left ? pl_lane_eval_left(l, f) : pl_lane_eval(l, f);
 }
 
+/* The panner's matrix into format `to` at frame f (left: the limit from
+ * the left), the pan lanes px, py evaluated there (the strip's own, or
+ * copies that leave its cursors alone). */
 static void
-pan_matrix_now(struct pl_strip *ps, enum chan_format to, int64_t f, bool left,
+pan_matrix_lanes(const struct pl_strip *ps, struct pl_lane *px, struct pl_lane *py,
+    enum chan_format to, int64_t f, bool left,
     float m[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS])
 {
 	struct pan pan = ps->pan;
 
-	if (ps->pan_x.count > 0)
-		pan.x = lane_at(&ps->pan_x, f, left);
-	if (ps->pan_y.count > 0)
-		pan.y = lane_at(&ps->pan_y, f, left);
+	if (px->count > 0)
+		pan.x = lane_at(px, f, left);
+	if (py->count > 0)
+		pan.y = lane_at(py, f, left);
 	route_matrix(ps->format, to, &pan, m);
+}
+
+static void
+pan_matrix_now(struct pl_strip *ps, enum chan_format to, int64_t f, bool left,
+    float m[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS])
+{
+	pan_matrix_lanes(ps, &ps->pan_x, &ps->pan_y, to, f, left, m);
 }
 
 /* Whether a pan lane steps at frame f (its left limit differs). */
 static bool
-pan_matrix_differs_left(struct pl_strip *ps, int64_t f)
+pan_lanes_differ_left(struct pl_lane *px, struct pl_lane *py, int64_t f)
 {
-	struct pl_lane *lanes[2] = { &ps->pan_x, &ps->pan_y };
+	struct pl_lane *lanes[2] = { px, py };
 
 	for (int i = 0; i < 2; i++)
 		if (lanes[i]->count > 0 &&
@@ -300,15 +322,15 @@ pan_matrix_differs_left(struct pl_strip *ps, int64_t f)
 }
 
 /* The keyframe interval around frame f: the PLAN_PAN_QUANTUM grid cut at
- * the pan lanes' breakpoints. A frame on a boundary belongs to the interval
- * it starts, unless left (then to the one it ends). */
+ * the pan lanes' (px, py) breakpoints. A frame on a boundary belongs to the
+ * interval it starts, unless left (then to the one it ends). */
 static void
-pan_interval(struct pl_strip *ps, int64_t f, bool left, int64_t *from,
-    int64_t *to)
+pan_interval_lanes(struct pl_lane *px, struct pl_lane *py, int64_t f, bool left,
+    int64_t *from, int64_t *to)
 {
 	int64_t g = left ? f - 1 : f;
 	int64_t a = g - (g % PLAN_PAN_QUANTUM), b = a + PLAN_PAN_QUANTUM, t;
-	struct pl_lane *lanes[2] = { &ps->pan_x, &ps->pan_y };
+	struct pl_lane *lanes[2] = { px, py };
 
 	for (int i = 0; i < 2; i++) {
 		struct pl_lane *l = lanes[i];
@@ -340,25 +362,52 @@ pan_matrix_at(struct pl_strip *ps, enum chan_format to, int64_t f, bool left,
 		k = &ps->pan_keys[1];
 	else if (k->format != to)
 		k = &ps->pan_keys[k->format == CHAN_FORMAT_COUNT ? 0 : 1];
-	pan_interval(ps, f, left, &a, &b);
+	pan_interval_lanes(&ps->pan_x, &ps->pan_y, f, left, &a, &b);
 	if (k->format != to || k->from != a || k->to != b) {
 		/* moving on to the next interval: its start is the old end
-		 * when the pan is continuous there */
+		 * when the pan is continuous there, and its end may have
+		 * been worked out ahead (pan_prepare_next) */
 		if (k->format == to && k->to == a && !k->to_is_left)
 			memcpy(k->m0, k->m1, sizeof k->m0);
 		else
 			pan_matrix_now(ps, to, a, false, k->m0);
-		pan_matrix_now(ps, to, b, true, k->m1);
-		k->to_is_left = pan_matrix_differs_left(ps, b);
+		if (k->format == to && k->next_from == a && k->next_to == b && b > a) {
+			memcpy(k->m1, k->next_m1, sizeof k->m1);
+			k->to_is_left = k->next_to_is_left;
+		} else {
+			pan_matrix_now(ps, to, b, true, k->m1);
+			k->to_is_left = pan_lanes_differ_left(&ps->pan_x, &ps->pan_y, b);
+		}
 		k->format = to;
 		k->from = a;
 		k->to = b;
+		k->next_from = k->next_to = 0;
 	}
 	w = (float)(f - a) / (float)(b - a);
 	out = chan_format_channels(to);
 	for (int i = 0; i < ps->channels; i++)
 		for (int o = 0; o < out; o++)
 			m[i][o] = k->m0[i][o] + (k->m1[i][o] - k->m0[i][o]) * w;
+}
+
+/*
+ * Works out the end of the keyframe interval after k's (its matrix is
+ * what pan_matrix_at would compute on reaching it, trigonometry and all),
+ * ahead of time: keyframe intervals start on the PLAN_PAN_QUANTUM grid
+ * for every strip at once. The lanes are evaluated on copies, so the
+ * strip's cursors stay where the frames still to render need them.
+ */
+static void
+pan_prepare_next(struct pl_strip *ps, struct pl_pan_keys *k)
+{
+	struct pl_lane px = ps->pan_x, py = ps->pan_y;
+	int64_t a, b;
+
+	pan_interval_lanes(&px, &py, k->to, false, &a, &b);
+	pan_matrix_lanes(ps, &px, &py, k->format, b, true, k->next_m1);
+	k->next_to_is_left = pan_lanes_differ_left(&px, &py, b);
+	k->next_from = a;
+	k->next_to = b;
 }
 
 /* A route's coefficient matrix at frame f (panner x level); with left, the
@@ -391,22 +440,52 @@ route_coefs(struct pl_strip *ps, struct pl_route *r, int64_t f, bool left,
 			    w * m[i][o];
 }
 
+/* Of two cached segments [s0, e0) and [s1, e1), the one to replace: an
+ * empty one, else the earlier. */
+static inline int
+slot_to_reuse(int64_t s0, int64_t e0, int64_t s1, int64_t e1)
+{
+	if (e0 <= s0)
+		return 0;
+	if (e1 <= s1)
+		return 1;
+	return s0 < s1 ? 0 : 1;
+}
+
+/* Route r's coefficients for the segment [s, e): at s, and the limit at
+ * e when they move; worked out once per segment (in the slot of the older
+ * segment) and kept for its blocks. */
+static const struct pl_route_seg *
+route_seg(struct pl_strip *ps, struct pl_route *r, int64_t s, int64_t e)
+{
+	struct pl_route_seg *c;
+
+	if (r->seg[0].s == s && r->seg[0].e == e)
+		return &r->seg[0];
+	if (r->seg[1].s == s && r->seg[1].e == e)
+		return &r->seg[1];
+	c = &r->seg[slot_to_reuse(r->seg[0].s, r->seg[0].e, r->seg[1].s, r->seg[1].e)];
+	c->moving = r->level_lane.count > 0 || ps->pan_x.count > 0 ||
+	    ps->pan_y.count > 0 || live_weight(r->live_from, s) >= 0.0f;
+	route_coefs(ps, r, s, false, c->m0);
+	if (c->moving)
+		route_coefs(ps, r, e, true, c->m1);
+	c->s = s;
+	c->e = e;
+	return c;
+}
+
 /* Mixes frames [off, off+n) of the strip through route r, for a piece of
  * the segment [s, e) starting at frame f. */
 static void
 route_mix(struct pl_strip *ps, struct pl_route *r, int64_t s, int64_t e,
     int64_t f, int off, int n)
 {
-	float m0[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS];
-	float m1[PLAN_MAX_CHANNELS][PLAN_MAX_CHANNELS];
+	const struct pl_route_seg *c = route_seg(ps, r, s, e);
+	const float (*m0)[PLAN_MAX_CHANNELS] = c->m0, (*m1)[PLAN_MAX_CHANNELS] = c->m1;
 	float span = (float)(e - s);
 	int in = ps->channels, out = r->dest->channels, k = (int)(f - s);
-	bool moving = r->level_lane.count > 0 || ps->pan_x.count > 0 ||
-	    ps->pan_y.count > 0 || live_weight(r->live_from, s) >= 0.0f;
-
-	route_coefs(ps, r, s, false, m0);
-	if (moving)
-		route_coefs(ps, r, e, true, m1);
+	bool moving = c->moving;
 	/* per input, all outputs in one pass: each output element gets the
 	 * ramp_mix_gain / ramp_mix_seg arithmetic it always got */
 	for (int i = 0; i < in; i++) {
@@ -471,26 +550,74 @@ render_inserts(struct pl_strip *ps, int64_t pos, int n)
 	}
 }
 
-/* Sends, fader and main output of one strip over the block. */
+/*
+ * The routing segment around frame f with the fader's gains at its ends:
+ * from the strip's two cached segments when one holds f (every frame of a
+ * segment has that same segment: none of its ends lies in between), else
+ * worked out (segment_at, fader_gain) into the slot of the older one.
+ */
+static const struct pl_seg *
+strip_seg(struct pl_strip *ps, int64_t f)
+{
+	struct pl_seg *c;
+
+	if (f >= ps->seg[0].s && f < ps->seg[0].e)
+		return &ps->seg[0];
+	if (f >= ps->seg[1].s && f < ps->seg[1].e)
+		return &ps->seg[1];
+	c = &ps->seg[slot_to_reuse(ps->seg[0].s, ps->seg[0].e, ps->seg[1].s, ps->seg[1].e)];
+	segment_at(ps, f, true, &c->s, &c->e);
+	c->g0 = fader_gain(ps, c->s, false);
+	c->g1 = fader_gain(ps, c->e, true);
+	return c;
+}
+
+/*
+ * Works out the segment after seg (the one starting at its end), with its
+ * routes' coefficients, ahead of the block that needs it. Segments start
+ * on the PLAN_QUANTUM grid for every strip at once, and the first block
+ * of a segment (and, every PLAN_PAN_QUANTUM frames, of a panner keyframe
+ * interval) would otherwise carry all of that work for every strip, which
+ * is what sets the process callback's worst periods. Doing it earlier
+ * moves the lanes' cursors ahead of the frames still to render in seg,
+ * which is harmless: nothing evaluates them there (seg is cached), and a
+ * live change that forgets the caches falls back to a search.
+ */
 static void
-render_routing(struct pl_strip *ps, int64_t pos, int n)
+prepare_next_seg(struct pl_strip *ps, const struct pl_seg *seg)
+{
+	const struct pl_seg *next = strip_seg(ps, seg->e);
+
+	for (size_t r = 0; r < ps->send_count; r++)
+		route_seg(ps, &ps->sends[r], next->s, next->e);
+	if (ps->out.dest != NULL)
+		route_seg(ps, &ps->out, next->s, next->e);
+}
+
+/* Sends, fader and main output of one strip over the block. slot spreads
+ * the strips' early segment work over the blocks (see prepare_next_seg). */
+static void
+render_routing(struct pl_strip *ps, int64_t pos, int n, size_t slot)
 {
 	int64_t f = pos, end = pos + n;
+	const struct pl_seg *seg = NULL;
 
 	while (f < end) {
 		int64_t s, e, stop;
 		int off = (int)(f - pos), cnt, k;
 		float g0, g1;
 
-		segment_at(ps, f, true, &s, &e);
+		seg = strip_seg(ps, f);
+		s = seg->s;
+		e = seg->e;
+		g0 = seg->g0;
+		g1 = seg->g1;
 		stop = e < end ? e : end;
 		cnt = (int)(stop - f);
 		k = (int)(f - s);
 		for (size_t r = 0; r < ps->send_count; r++)
 			if (ps->sends[r].pre_fader)
 				route_mix(ps, &ps->sends[r], s, e, f, off, cnt);
-		g0 = fader_gain(ps, s, false);
-		g1 = fader_gain(ps, e, true);
 		for (int c = 0; c < ps->channels; c++) {
 			if (g0 == g1)
 				ramp_apply_gain(ps->buf[c] + off, cnt, g0);
@@ -505,6 +632,34 @@ render_routing(struct pl_strip *ps, int64_t pos, int n)
 			route_mix(ps, &ps->out, s, e, f, off, cnt);
 		f = stop;
 	}
+	/*
+	 * The next segment, ahead of time: once at most slot % 4 blocks of
+	 * this size are left of seg (none: the block ended with it), so that
+	 * the strips share the work out over the four blocks of a
+	 * PLAN_QUANTUM segment at 64 frames. Not with insert automation,
+	 * whose render evaluates the lanes every block.
+	 */
+	if (seg != NULL && ps->insert_lane_count == 0 &&
+	    seg->e - end <= (int64_t)n * (int64_t)(slot % 4)) {
+		const struct pl_seg *other = &ps->seg[seg == &ps->seg[0] ? 1 : 0];
+
+		if (!(other->s == seg->e && other->e > other->s))
+			prepare_next_seg(ps, seg);
+	}
+	/*
+	 * The next panner keyframe likewise, earlier still (it must be ready
+	 * when the segment that reaches it is worked out): once at most
+	 * (slot % 11 + 4) blocks of this size are left of the interval.
+	 */
+	if (ps->pan_x.count > 0 || ps->pan_y.count > 0)
+		for (int i = 0; i < 2; i++) {
+			struct pl_pan_keys *k = &ps->pan_keys[i];
+
+			if (k->format != CHAN_FORMAT_COUNT && k->to > k->from &&
+			    end < k->to && !(k->next_to > k->next_from) &&
+			    k->to - end <= (int64_t)n * (int64_t)(slot % 11 + 4))
+				pan_prepare_next(ps, k);
+		}
 }
 
 /* out[o] = sum over i of m[i][o] * in[i] (fold-down). */
@@ -554,7 +709,7 @@ process_run(struct plan *p, int n)
 				    (size_t)n * sizeof(float));
 		/* a silent track without inserts adds nothing anywhere */
 		if (!(silent && ps->insert_count == 0))
-			render_routing(ps, pos, n);
+			render_routing(ps, pos, n, i);
 		if (p->meters)
 			meter_process(&ps->meter, (const float *const *)ps->buf,
 			    ps->channels, n);
@@ -650,6 +805,7 @@ plan_set_gain(struct plan *p, int strip, double db)
 
 	if (ps == NULL || ps->gain_db == db)
 		return;
+	pl_strip_forget_segment(ps);
 	live_fader_begin(p, ps);
 	ps->gain_db = db;
 	live_fader_end(ps);
@@ -662,6 +818,7 @@ plan_set_mute(struct plan *p, int strip, bool mute)
 
 	if (ps == NULL || ps->mute == mute)
 		return;
+	pl_strip_forget_segment(ps);
 	live_fader_begin(p, ps);
 	ps->mute = mute;
 	live_fader_end(ps);
@@ -675,6 +832,7 @@ plan_set_pan(struct plan *p, int strip, const struct pan *pan)
 
 	if (ps == NULL || memcmp(&ps->pan, pan, sizeof *pan) == 0)
 		return;
+	pl_strip_forget_segment(ps);
 	for (size_t k = 0; k <= ps->send_count; k++) {
 		r = k < ps->send_count ? &ps->sends[k] : &ps->out;
 		if (r->dest != NULL && r->follows_pan)
@@ -705,6 +863,7 @@ plan_set_send_level(struct plan *p, int strip, int send, double db)
 	lin = r->mute ? 0.0f : (float)gain_db_to_lin(db);
 	if (r->level_lin == lin)
 		return;
+	pl_strip_forget_segment(ps);
 	live_route_begin(p, ps, r);
 	r->level_lin = lin;
 	live_route_end(p, ps, r);

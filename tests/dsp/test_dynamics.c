@@ -1105,6 +1105,137 @@ test_matches_reference(void)
 	free(key[1]);
 }
 
+/* Uniform integer in [lo, hi]. */
+static int
+rnd_int(int lo, int hi)
+{
+	return lo + (int)((rnd() + 1.0) * 0.5 * (hi - lo + 1)) % (hi - lo + 1);
+}
+
+/*
+ * dynamics_process against the frame-by-frame reference on random
+ * settings (a few thousand): every mode and detector, attack faster,
+ * slower than or equal to release and either of them 0 (the smoother's
+ * candidates are picked by min or max depending on that order), hard and
+ * soft knees, thresholds from -90 to 0 dBFS, linked and unlinked, 1..6
+ * channels, own key or a sidechain, makeup changes mid-stream, calls of
+ * 64 frames, of 1..40 and of 1..700, from any guard phase; signals: noise
+ * and tones at levels around the threshold, silence (the gain decays to
+ * exactly 0 through the floor), subnormal input, NaN and inf. The same
+ * bits, output and state.
+ */
+static void
+test_random_against_reference(void)
+{
+	enum { N = 1500, CH = 6 };
+	static struct dynamics a, b;
+	static float xa[CH][N], xb[CH][N], sk[2][N];
+	int trial, differ = 0, runs = 0;
+
+	for (trial = 0; trial < 3000; trial++) {
+		struct dynamics_params p;
+		struct dynamics_coefs c1, c2;
+		const int chans = rnd_int(1, CH), style = trial % 3, sig = rnd_int(0, 5);
+		const bool side = rnd_int(0, 3) == 0;
+		const double level = pow(10.0, rnd_int(-90, 6) / 20.0);
+		int pos = 0, since0 = rnd_int(0, DSP_GUARD_FRAMES - 1);
+		bool ok = true;
+
+		memset(&p, 0, sizeof p);
+		p.mode = (enum dynamics_mode)rnd_int(0, 2);
+		p.detector = (enum dynamics_detector)rnd_int(0, 1);
+		p.link = rnd_int(0, 1);
+		p.threshold_db = rnd_int(-90, 0);
+		p.ratio = p.mode == DYNAMICS_COMPRESSOR ? 1.0 + 20.0 * (rnd() + 1.0) : 1.0 + 4.0 * (rnd() + 1.0);
+		p.knee_db = rnd_int(0, 2) == 0 ? 0.0 : 24.0 * (rnd() + 1.0);
+		switch (rnd_int(0, 4)) {
+		case 0:   /* attack slower than release */
+			p.attack_ms = 100.0 * (rnd() + 1.0);
+			p.release_ms = 5.0 * (rnd() + 1.0);
+			break;
+		case 1:   /* the same */
+			p.attack_ms = p.release_ms = 20.0;
+			break;
+		case 2:   /* instant attack or release */
+			p.attack_ms = rnd_int(0, 1) ? 0.0 : 3.0;
+			p.release_ms = p.attack_ms == 0.0 ? 50.0 : 0.0;
+			break;
+		default:
+			p.attack_ms = 10.0 * (rnd() + 1.0);
+			p.release_ms = 50.0 + 200.0 * (rnd() + 1.0);
+			break;
+		}
+		p.hold_ms = 5.0 * (rnd() + 1.0);
+		p.range_db = 10.0 + 30.0 * (rnd() + 1.0);
+		p.makeup_db = rnd_int(-6, 6);
+		p.rms_ms = 0.1 + 20.0 * (rnd() + 1.0);
+		REQUIRE(dynamics_design(&p, 48000, &c1) == 0);
+		p.makeup_db += 5;
+		p.threshold_db -= 6;
+		REQUIRE(dynamics_design(&p, 48000, &c2) == 0);
+		dynamics_init(&a, &c1);
+		a.guard_frames = since0;
+		b = a;
+		for (int c = 0; c < chans; c++)
+			for (int i = 0; i < N; i++) {
+				double x = rnd();
+
+				switch (sig) {
+				case 1:   /* a tone */
+					x = sin(0.05 * i + c);
+					break;
+				case 2:   /* a burst, then silence */
+					x = i < 300 ? x : 0.0;
+					break;
+				case 3:   /* subnormal */
+					x *= 1e-39 / level;
+					break;
+				default:
+					break;
+				}
+				xa[c][i] = xb[c][i] = (float)(x * level);
+			}
+		if (sig == 4) {
+			xa[0][N / 3] = xb[0][N / 3] = NAN;
+			xa[chans - 1][N / 2] = xb[chans - 1][N / 2] = INFINITY;
+		}
+		for (int k = 0; k < 2; k++)
+			for (int i = 0; i < N; i++)
+				sk[k][i] = (float)(level * rnd() * (i % 500 < 250 ? 1.0 : 0.01));
+		while (pos < N) {
+			int n = style == 0 ? 64 : style == 1 ? rnd_int(1, 40) : rnd_int(1, 700);
+			float *pa[CH], *pb[CH];
+			const float *ks[2] = { sk[0] + pos, sk[1] + pos };
+
+			if (n > N - pos)
+				n = N - pos;
+			if (pos <= N / 2 && pos + n > N / 2) {   /* a change mid-stream */
+				dynamics_set_coefs(&a, &c2);
+				dynamics_set_coefs(&b, &c2);
+			}
+			for (int c = 0; c < chans; c++) {
+				pa[c] = xa[c] + pos;
+				pb[c] = xb[c] + pos;
+			}
+			dynamics_process(&a, pa, chans, side ? ks : NULL, 2, n);
+			ref_dynamics_process(&b, pb, chans, side ? ks : NULL, 2, n);
+			pos += n;
+		}
+		for (int c = 0; c < chans; c++)
+			if (memcmp(xa[c], xb[c], sizeof xa[c]) != 0)
+				ok = false;
+		if (memcmp(&a, &b, sizeof a) != 0)
+			ok = false;
+		if (!ok && ++differ <= 5)
+			fprintf(stderr, "trial %d differs: mode %d det %d link %d chans %d "
+			    "side %d style %d signal %d attack %g release %g\n", trial, p.mode,
+			    p.detector, p.link, chans, side, style, sig, p.attack_ms, p.release_ms);
+		runs++;
+	}
+	CHECK_INT_EQ(differ, 0);
+	CHECK_INT_EQ(runs, 3000);
+}
+
 int
 main(void)
 {
@@ -1119,6 +1250,7 @@ main(void)
 	test_denormals_and_nan();
 	test_split_invariance();
 	test_matches_reference();
+	test_random_against_reference();
 	test_validation();
 	return test_report();
 }
