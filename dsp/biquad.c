@@ -318,12 +318,6 @@ step(const struct biquad_coefs *c, float *s1, float *s2, float v0)
 	return c->m0 * v0 + c->m1 * v1 + c->m2 * v2;
 }
 
-#if defined(__GNUC__)
-#define ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#define ALWAYS_INLINE inline
-#endif
-
 /*
  * K (1..4, a constant after inlining) sections in series, frame by frame.
  * Coefficients and states live in locals (registers); frame i of section

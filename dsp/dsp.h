@@ -118,6 +118,26 @@ dsp_state_guard(float *a, float *b)
  * then log2(m) = (2/ln 2) * atanh(t), t = (m-1)/(m+1), |t| <= 0.172, from the
  * odd series to t^7 (truncation below 5e-8).
  */
+/* The constants of dsp_fast_log2f and dsp_fast_exp2f, named once so that
+ * their vector forms (dynamics.c) compute the same bits. */
+#define DSP_SQRT_HALF_BITS 0x3f3504f3u
+#define DSP_LOG2_C1 2.8853900817779268f
+#define DSP_LOG2_C3 0.96179669392597560f
+#define DSP_LOG2_C5 0.57707801635558536f
+#define DSP_LOG2_C7 0.41219858311113240f
+#define DSP_EXP2_C1 0.69314718055994531f
+#define DSP_EXP2_C2 0.24022650695910071f
+#define DSP_EXP2_C3 0.055504108664821580f
+#define DSP_EXP2_C4 0.0096181291076284772f
+#define DSP_EXP2_C5 0.0013333558146428443f
+
+/* Forces inlining where a kernel is specialised by constant arguments. */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
 static inline float
 dsp_fast_log2f(float x)
 {
@@ -126,14 +146,14 @@ dsp_fast_log2f(float x)
 	float m, t, t2;
 
 	memcpy(&bits, &x, sizeof bits);
-	ix = bits - 0x3f3504f3u; /* bits of sqrt(1/2) */
+	ix = bits - DSP_SQRT_HALF_BITS; /* bits of sqrt(1/2) */
 	e = (int32_t)ix >> 23;   /* arithmetic shift: the exponent of x/sqrt(1/2) */
-	ix = (ix & 0x007fffffu) + 0x3f3504f3u;
+	ix = (ix & 0x007fffffu) + DSP_SQRT_HALF_BITS;
 	memcpy(&m, &ix, sizeof m);
 	t = (m - 1.0f) / (m + 1.0f);
 	t2 = t * t;
-	return (float)e + t * (2.8853900817779268f + t2 * (0.96179669392597560f +
-	    t2 * (0.57707801635558536f + t2 * 0.41219858311113240f)));
+	return (float)e + t * (DSP_LOG2_C1 + t2 * (DSP_LOG2_C3 +
+	    t2 * (DSP_LOG2_C5 + t2 * DSP_LOG2_C7)));
 }
 
 /*
@@ -158,9 +178,8 @@ dsp_fast_exp2f(float x)
 		x = 126.0f;
 	i = (int32_t)(x + 128.5f) - 128; /* x + 128.5 > 0, so truncation is floor */
 	f = x - (float)i;
-	p = 1.0f + f * (0.69314718055994531f + f * (0.24022650695910071f +
-	    f * (0.055504108664821580f + f * (0.0096181291076284772f +
-	    f * 0.0013333558146428443f))));
+	p = 1.0f + f * (DSP_EXP2_C1 + f * (DSP_EXP2_C2 +
+	    f * (DSP_EXP2_C3 + f * (DSP_EXP2_C4 + f * DSP_EXP2_C5))));
 	bits = (uint32_t)(i + 127) << 23;
 	memcpy(&scale, &bits, sizeof scale);
 	return p * scale;

@@ -346,7 +346,7 @@ glide_guard(float glide)
 static inline __m128
 v_log2(__m128 x)
 {
-	const __m128i sqrt_half = _mm_set1_epi32(0x3f3504f3);
+	const __m128i sqrt_half = _mm_set1_epi32((int)DSP_SQRT_HALF_BITS);
 	const __m128 one = _mm_set1_ps(1.0f);
 	__m128i ix = _mm_sub_epi32(_mm_castps_si128(x), sqrt_half);
 	const __m128i e = _mm_srai_epi32(ix, 23);
@@ -356,10 +356,10 @@ v_log2(__m128 x)
 	m = _mm_castsi128_ps(ix);
 	t = _mm_div_ps(_mm_sub_ps(m, one), _mm_add_ps(m, one));
 	t2 = _mm_mul_ps(t, t);
-	poly = _mm_add_ps(_mm_set1_ps(0.57707801635558536f),
-	    _mm_mul_ps(t2, _mm_set1_ps(0.41219858311113240f)));
-	poly = _mm_add_ps(_mm_set1_ps(0.96179669392597560f), _mm_mul_ps(t2, poly));
-	poly = _mm_add_ps(_mm_set1_ps(2.8853900817779268f), _mm_mul_ps(t2, poly));
+	poly = _mm_add_ps(_mm_set1_ps(DSP_LOG2_C5),
+	    _mm_mul_ps(t2, _mm_set1_ps(DSP_LOG2_C7)));
+	poly = _mm_add_ps(_mm_set1_ps(DSP_LOG2_C3), _mm_mul_ps(t2, poly));
+	poly = _mm_add_ps(_mm_set1_ps(DSP_LOG2_C1), _mm_mul_ps(t2, poly));
 	return _mm_add_ps(_mm_cvtepi32_ps(e), _mm_mul_ps(t, poly));
 }
 
@@ -375,11 +375,11 @@ v_exp2(__m128 x)
 	i = _mm_sub_epi32(_mm_cvttps_epi32(_mm_add_ps(x, _mm_set1_ps(128.5f))),
 	    _mm_set1_epi32(128));
 	f = _mm_sub_ps(x, _mm_cvtepi32_ps(i));
-	p = _mm_add_ps(_mm_set1_ps(0.0096181291076284772f),
-	    _mm_mul_ps(f, _mm_set1_ps(0.0013333558146428443f)));
-	p = _mm_add_ps(_mm_set1_ps(0.055504108664821580f), _mm_mul_ps(f, p));
-	p = _mm_add_ps(_mm_set1_ps(0.24022650695910071f), _mm_mul_ps(f, p));
-	p = _mm_add_ps(_mm_set1_ps(0.69314718055994531f), _mm_mul_ps(f, p));
+	p = _mm_add_ps(_mm_set1_ps(DSP_EXP2_C4),
+	    _mm_mul_ps(f, _mm_set1_ps(DSP_EXP2_C5)));
+	p = _mm_add_ps(_mm_set1_ps(DSP_EXP2_C3), _mm_mul_ps(f, p));
+	p = _mm_add_ps(_mm_set1_ps(DSP_EXP2_C2), _mm_mul_ps(f, p));
+	p = _mm_add_ps(_mm_set1_ps(DSP_EXP2_C1), _mm_mul_ps(f, p));
 	p = _mm_add_ps(_mm_set1_ps(1.0f), _mm_mul_ps(f, p));
 	return _mm_mul_ps(p, _mm_castsi128_ps(_mm_slli_epi32(
 	    _mm_add_epi32(i, _mm_set1_epi32(127)), 23)));
@@ -392,12 +392,10 @@ v_abs(__m128 x)
 }
 
 #if defined(__GNUC__)
-#define ALWAYS_INLINE inline __attribute__((always_inline))
 /* An empty volatile asm: a conditional block holding one is not
  * if-converted. */
 #define KEEP_BRANCH() __asm__ volatile("")
 #else
-#define ALWAYS_INLINE inline
 #define KEEP_BRANCH() ((void)0)
 #endif
 
