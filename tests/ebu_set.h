@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 /* v within [expect - tol_minus, expect + tol_plus]. */
@@ -59,6 +60,33 @@ ebu_regenerate(const char *corpus)
 		return NULL;
 	}
 	return out;
+}
+
+/*
+ * One line of expected.tsv ("file<TAB>quantity expect tol_minus tol_plus")
+ * into file[file_size] and quantity[64]: 1 for a row, 0 for the header, a
+ * blank line or a file name too long, -1 (a failure recorded) for a row
+ * that does not read.
+ */
+static inline int
+ebu_row_parse(const char *line, char *file, size_t file_size,
+    char quantity[64], double *expect, double *tol_m, double *tol_p)
+{
+	const char *tab;
+
+	if (strncmp(line, "file\t", 5) == 0 || line[0] == '\n')
+		return 0;
+	tab = strchr(line, '\t');
+	if (tab == NULL || (size_t)(tab - line) >= file_size)
+		return 0;
+	memcpy(file, line, (size_t)(tab - line));
+	file[tab - line] = '\0';
+	if (sscanf(tab + 1, "%63s %lf %lf %lf", quantity, expect, tol_m,
+	    tol_p) != 4) {
+		TEST_FAIL_("expected.tsv: cannot read the row for %s", file);
+		return -1;
+	}
+	return 1;
 }
 
 #endif

@@ -425,6 +425,22 @@ data_value(struct aaf_file *f, const struct aaf_obj *obj, uint16_t pid,
 	return 0;
 }
 
+/* A data property of exactly size bytes (what names it in the error). */
+static int
+fixed_value(struct aaf_file *f, const struct aaf_obj *obj, uint16_t pid,
+    size_t size, const char *what, const uint8_t **val)
+{
+	size_t n;
+	int rc = data_value(f, obj, pid, val, &n);
+
+	if (rc != 0)
+		return rc;
+	if (n != size)
+		return aaf_obj_fault(f, obj, ERR_PARSE,
+		    "%s property 0x%04x of %zu bytes", what, pid, n);
+	return 0;
+}
+
 /* An integer property of 1, 2, 4 or 8 bytes, unsigned, and its width. */
 static int
 int_value(struct aaf_file *f, const struct aaf_obj *obj, uint16_t pid,
@@ -474,14 +490,10 @@ aaf_obj_rat(struct aaf_file *f, const struct aaf_obj *obj, uint16_t pid,
     struct aaf_rat *out)
 {
 	const uint8_t *v;
-	size_t n;
-	int rc = data_value(f, obj, pid, &v, &n);
+	int rc = fixed_value(f, obj, pid, 8, "rational", &v);
 
 	if (rc != 0)
 		return rc;
-	if (n != 8)
-		return aaf_obj_fault(f, obj, ERR_PARSE,
-		    "rational property 0x%04x of %zu bytes", pid, n);
 	out->num = (int32_t)(uint32_t)get_uint(v, 4, obj->be);
 	out->den = (int32_t)(uint32_t)get_uint(v + 4, 4, obj->be);
 	return 0;
@@ -492,14 +504,10 @@ aaf_obj_uid(struct aaf_file *f, const struct aaf_obj *obj, uint16_t pid,
     struct aaf_uid *out)
 {
 	const uint8_t *v;
-	size_t n;
-	int rc = data_value(f, obj, pid, &v, &n);
+	int rc = fixed_value(f, obj, pid, 16, "AUID", &v);
 
 	if (rc != 0)
 		return rc;
-	if (n != 16)
-		return aaf_obj_fault(f, obj, ERR_PARSE,
-		    "AUID property 0x%04x of %zu bytes", pid, n);
 	*out = aaf_uid_read(v, obj->be);
 	return 0;
 }
@@ -509,14 +517,10 @@ aaf_obj_mobid(struct aaf_file *f, const struct aaf_obj *obj, uint16_t pid,
     struct aaf_mobid *out)
 {
 	const uint8_t *v;
-	size_t n;
-	int rc = data_value(f, obj, pid, &v, &n);
+	int rc = fixed_value(f, obj, pid, 32, "MobID", &v);
 
 	if (rc != 0)
 		return rc;
-	if (n != 32)
-		return aaf_obj_fault(f, obj, ERR_PARSE,
-		    "MobID property 0x%04x of %zu bytes", pid, n);
 	memcpy(out->b, v, 32);
 	return 0;
 }
@@ -526,14 +530,10 @@ aaf_obj_timestamp(struct aaf_file *f, const struct aaf_obj *obj, uint16_t pid,
     struct aaf_timestamp *out)
 {
 	const uint8_t *v;
-	size_t n;
-	int rc = data_value(f, obj, pid, &v, &n);
+	int rc = fixed_value(f, obj, pid, 8, "timestamp", &v);
 
 	if (rc != 0)
 		return rc;
-	if (n != 8)
-		return aaf_obj_fault(f, obj, ERR_PARSE,
-		    "timestamp property 0x%04x of %zu bytes", pid, n);
 	out->year = (int16_t)(uint16_t)get_uint(v, 2, obj->be);
 	out->month = v[2];
 	out->day = v[3];

@@ -359,20 +359,10 @@ test_ebu_set(void)
 	while (fgets(line, sizeof line, tsv) != NULL) {
 		double expect, tol_m, tol_p, v = NAN;
 		int q = -1;
-		char *tab;
 
-		if (strncmp(line, "file\t", 5) == 0 || line[0] == '\n')
+		if (ebu_row_parse(line, file, sizeof file, quantity, &expect,
+		    &tol_m, &tol_p) != 1)
 			continue;
-		tab = strchr(line, '\t');
-		if (tab == NULL || (size_t)(tab - line) >= sizeof file)
-			continue;
-		memcpy(file, line, (size_t)(tab - line));
-		file[tab - line] = '\0';
-		if (sscanf(tab + 1, "%63s %lf %lf %lf", quantity, &expect, &tol_m,
-		    &tol_p) != 4) {
-			TEST_FAIL_("expected.tsv: cannot read the row for %s", file);
-			continue;
-		}
 		rows++;
 		if (strcmp(file, last) != 0) {
 			audio_free(&a);
