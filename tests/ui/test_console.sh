@@ -115,7 +115,7 @@ expect_screen b "C1 nudged to the next frame" 'C1 "Anna: Is that you\?" on T1 +0
 tm_keys b :
 tm_text b 'marker "After the door" 01:00:09:00'
 tm_keys b Enter
-expect_screen b "marker added" 'M[0-9]+'
+expect_screen b "marker added" 'M4 "After the door" at'
 sleep 0.3
 tm kill-pane -t b            # tmux sends SIGHUP, as a dropped SSH link does
 sleep 0.5
@@ -128,7 +128,7 @@ expect_screen c "the next start offers recovery" 'unsaved edits from an earlier 
 tm_keys c y
 expect_screen c "recovered" 'recovered [0-9]+ unsaved edits'
 tm_keys c C-s
-expect_screen c "saved after recovery" 'saved'
+expect_screen c "saved after recovery" 'saved [^ ]*demo\.dubstage'   # not the 'unsaved' of the offer
 expect_eq "T1 fader recovered" "$(saved_gain T1 demo.dubstage)" 0.5
 grep -q '<track id="T2" [^>]*mute="true" solo="true"' demo.dubstage && pass ||
   fail "T2 mute/solo not recovered"
