@@ -1,0 +1,105 @@
+/*
+ * denoise.h - the spectral dialogue denoiser: removes steady broadband
+ * noise (room tone, air handling, hiss) and tonal noise (hum, whine) under
+ * speech, leaving what remains of the noise with the room's colour.
+ *
+ * Model. Short-time spectra (dsp/stft.h: square-root Hann frames of
+ * noise_profile_fft_size(rate) samples, 43 ms, every quarter frame) are
+ * multiplied bin by bin by a gain G_k in [floor, 1], then resynthesised.
+ *   noise     lambda_k, the expected noise power in bin k, comes from
+ *             - a learned profile (noise_profile_learn on a selection of
+ *               room tone; the main workflow), fixed when adaptive is off;
+ *             - the profile with its LEVEL tracked when adaptive is on: the
+ *               shape stays the learned one (the room's colour), one scale
+ *               per channel follows the noise up and down (traffic, a
+ *               ventilation that breathes), estimated from the bins that
+ *               hold no speech (MMSE speech-presence weighting, Gerkmann &
+ *               Hendriks 2012) with a ~70 ms time constant;
+ *             - with no profile and adaptive on, every bin tracked on its own
+ *               by the same MMSE-SPP estimator, starting from the first
+ *               100 ms of the stream (assumed to be mostly noise; an
+ *               over-estimate decays within ~0.3 s);
+ *             - with no profile and adaptive off: nothing to remove, the
+ *               audio passes unchanged (delayed by the latency).
+ *   gain      the log-spectral-amplitude MMSE estimator (Ephraim & Malah
+ *             1985) drives the decision-directed a-priori SNR (alpha 0.98,
+ *             held above -25 dB); the gain applied is the two-step (TSNR)
+ *             Wiener gain from that SNR (denoise.c), which removes the
+ *             decision-directed estimate's one-frame lag at speech onsets
+ *             without bringing the musical noise back.
+ *   floor     G >= 10^(-reduction_db/20) for broadband bins and
+ *             10^(-tonal_reduction_db/20) for tonal bins (from the profile,
+ *             or, with no profile, peaks of the tracked noise spectrum
+ *             8 dB over their neighbourhood). Where there is no speech every
+ *             bin sits at its floor: the residual noise is the input noise
+ *             attenuated uniformly, so it keeps the room's spectral shape
+ *             (tonal bins aside, which are meant to go).
+ * Why 43 ms frames: at 23 Hz per bin the harmonics of a voice (100-250 Hz
+ * apart) are resolved, so the noise between them is removed; 21 ms frames
+ * scored 1.2 dB SI-SDR less on the dialogue bench, 85 ms ones smeared
+ * onsets and scored less too.
+ * Parameter changes (set_params) glide: the floors move towards their new
+ * values with a 50 ms time constant, frame by frame, and the synthesis
+ * window cross-fades every frame with the next: no clicks, no zipper.
+ *
+ * Latency: denoise_latency() = fft_size - 1 frames (2047 at 44.1/48 kHz,
+ * 42.6 ms at 48 kHz), exact and constant; output frame t is the processed
+ * input frame t - latency. The first `latency` frames out are silence.
+ *
+ * Channels: each channel has its own spectra, noise tracking and gains
+ * (no linking); one profile serves all channels. Memory: about
+ * 30 kB + channels * 9 * fft_size * 4 bytes (about 75 kB per channel at
+ * 48 kHz) plus the 20 kB profile copy.
+ *
+ * Bad input: NaN/inf samples are read as 0 and samples clamped to +-1e4
+ * before analysis (stft.h), recursive estimates are floored and bounded,
+ * so the output is always finite and the state never stays poisoned.
+ * Silence in gives exact silence out.
+ *
+ * Threads: create/destroy on the control thread (allocation, FFTW plans).
+ * set_params, set_profile, clear_profile, process, reset, latency are
+ * RT-safe (no allocation, locks or system calls); one thread at a time.
+ */
+#ifndef DUBSTAGE_DSP_DENOISE_H
+#define DUBSTAGE_DSP_DENOISE_H
+
+#include <stdbool.h>
+
+#include "dsp/dsp.h"
+#include "dsp/noiseprofile.h"
+
+#define DENOISE_REDUCTION_DB_MAX 40.0
+#define DENOISE_TONAL_REDUCTION_DB_MAX 60.0
+
+struct denoise_params {
+	double reduction_db;       /* broadband noise attenuation (gain floor), 0..40 dB; default 24 */
+	double tonal_reduction_db; /* tonal noise bins' floor, 0..60 dB; default 30 */
+	bool adaptive;             /* track the noise (level only with a profile); default true */
+};
+
+struct denoise;
+
+void denoise_params_default(struct denoise_params *p);
+/* NULL when valid, else a static message naming the bad parameter and its range */
+const char *denoise_params_check(const struct denoise_params *p);
+/* Control thread; NULL on bad arguments (channels 1..DSP_MAX_CHANNELS, rate
+ * 8000..192000, invalid params) or no memory. No profile set. */
+struct denoise *denoise_create(int channels, int rate_hz, const struct denoise_params *p);
+void denoise_destroy(struct denoise *k); /* NULL-safe */
+/* RT-safe; invalid params are ignored. The floors glide (50 ms). */
+void denoise_set_params(struct denoise *k, const struct denoise_params *p);
+/* RT-safe copy of *p (borrowed). DSP_ERR_INVALID, and nothing changes, when
+ * p is not noise_profile_compatible with the kernel's rate. The level scale
+ * of adaptive tracking restarts at the profile's own level. */
+int denoise_set_profile(struct denoise *k, const struct noise_profile *p);
+/* RT-safe. Adaptive: the per-bin tracker continues from the noise estimate
+ * in use; not adaptive: the audio passes unchanged. */
+void denoise_clear_profile(struct denoise *k);
+/* In place on buf[0..channels)[0..frames), frames >= 0. RT-safe. */
+void denoise_process(struct denoise *k, float *const *buf, int frames);
+/* RT-safe: clears audio history and tracking (the profile and params stay). */
+void denoise_reset(struct denoise *k);
+/* fft_size - 1 frames. */
+int denoise_latency(const struct denoise *k);
+
+#endif
