@@ -63,7 +63,7 @@ struct deess {
 void
 deess_params_default(struct deess_params *p)
 {
-	p->freq_hz = 6000;
+	p->freq_hz = 5000;
 	p->threshold_db = -8;
 	p->ratio = 4;
 	p->range_db = 12;

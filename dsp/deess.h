@@ -10,7 +10,10 @@
  *   hf   the power above the split (4th-order Butterworth high-pass at
  *        freq_hz),
  *   all  the full-band power,
- * each through a one-pole mean-square average (DEESS_DETECT_MS). The
+ * each through a one-pole mean-square average (DEESS_DETECT_MS, 10 ms:
+ * longer than a pitch period down to 100 Hz, so a voice's power does not
+ * flicker between glottal pulses; with the fast attack on the gain, a
+ * shorter average turns those flickers into extra reduction). The
  * sibilance measure is the ratio of the high band to the rest,
  *        rel_db = 10 log10(hf / (all - hf)),
  * which is about -20..-35 dB on vowels, -10..-25 dB on most consonants,
@@ -46,7 +49,9 @@
  * falls and release_ms while it recovers (time constants: 63% of a step).
  *
  * Latency: 0 frames (no lookahead: fricatives rise over 10-30 ms, which
- * the 1 ms default attack follows).
+ * the 10 ms detector and the 1 ms default attack follow, reaching most
+ * of the reduction a few ms into the "s"). A step onset from silence is
+ * broadband, so it is briefly taken for sibilance too.
  *
  * Split invariance and robustness (see dsp/dsp.h): everything runs per
  * frame; the state guards fall every DSP_GUARD_FRAMES frames of the
@@ -64,12 +69,12 @@
 #ifndef DUBSTAGE_DSP_DEESS_H
 #define DUBSTAGE_DSP_DEESS_H
 
-#define DEESS_DETECT_MS 2.0 /* the sidechain's mean-square time constant */
+#define DEESS_DETECT_MS 10.0 /* the sidechain's mean-square time constant */
 
 /* User settings. deess_params_default gives a general dialogue setting. */
 struct deess_params {
 	double freq_hz;      /* split: the shelf and the detector's high band start here,
-	                      * [2000, 16000], pulled down to 0.4 * rate; default 6000 */
+	                      * [2000, 16000], pulled down to 0.4 * rate; default 5000 */
 	double threshold_db; /* high band relative to the rest (rel_db above) where reduction
 	                      * starts, [-30, +20] dB; default -8 */
 	double ratio;        /* above threshold, rel_db is held ratio:1, [1, 1000]; default 4 */
