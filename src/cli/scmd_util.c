@@ -149,6 +149,7 @@ id_exists(const struct session *s, struct id id)
 	case ID_CLIP: return session_clip(s, id, NULL) != NULL;
 	case ID_SOURCE: return session_source(s, id) != NULL;
 	case ID_MARKER: return session_marker(s, id) != NULL;
+	case ID_PRINT: return session_noise_print(s, id) != NULL;
 	default: return false;
 	}
 }
@@ -159,7 +160,7 @@ kinds_text(unsigned mask, char *buf, size_t size)
 	static const char *const names[ID_KIND_COUNT] = {
 		[ID_TRACK] = "a track (T1)", [ID_CLIP] = "a clip (C1)",
 		[ID_BUS] = "a bus (B1)", [ID_SOURCE] = "a source (S1)",
-		[ID_MARKER] = "a marker (M1)",
+		[ID_MARKER] = "a marker (M1)", [ID_PRINT] = "a noise profile (N1)",
 	};
 	size_t used = 0;
 	int n = 0, total = 0;

@@ -72,7 +72,8 @@ int editor_set_master(struct editor *ed, enum chan_format format,
 
 /* ---- objects by id ------------------------------------------------------ */
 
-/* Renames a track, bus, clip, source or marker. */
+/* Renames a track, bus, clip, source, marker or noise print (a noise
+ * print's name may not be empty: ERR_INVALID). */
 int editor_rename(struct editor *ed, struct id id, const char *name);
 /* Fader of a track or bus, gain of a clip; dB within
  * [SESSION_GAIN_MIN_DB, SESSION_GAIN_MAX_DB]. */
@@ -86,8 +87,9 @@ int editor_set_pan(struct editor *ed, struct id id, const struct pan *pan);
  * ERR_SEMANTIC when the route would make a loop. */
 int editor_set_output(struct editor *ed, struct id id, struct id bus);
 /* Removes a track (with its clips), bus (whatever fed it is rerouted to the
- * master, sends and lanes to it are dropped), clip, marker, or unused
- * source (ERR_SEMANTIC while a clip plays it). */
+ * master, sends and lanes to it are dropped), clip, marker, noise print, or
+ * unused source (ERR_SEMANTIC while a clip plays it). Ids are never handed
+ * out again, so a removed N3 stays unused. */
 int editor_remove(struct editor *ed, struct id id);
 
 /* ---- sources ------------------------------------------------------------ */
@@ -98,6 +100,16 @@ int editor_add_source(struct editor *ed, const struct source *src,
 /* Points a source at another file (relinking); path stored as given. */
 int editor_relink_source(struct editor *ed, struct id source,
     const char *path);
+
+/* ---- noise prints ------------------------------------------------------- */
+
+/* Adds a copy of *np (name, origin, power and tonal copied; id ignored, the
+ * next N id handed out into *out when out != NULL). ERR_INVALID, with
+ * nothing changed, unless noise_print_validate(np) accepts it (call that
+ * for the reason). A power of -0 is stored as 0 (files have no "-0"), so
+ * every stored value survives a save and load bit for bit. */
+int editor_add_noise_print(struct editor *ed, const struct noise_print *np,
+    struct id *out);
 
 /* ---- tracks and buses --------------------------------------------------- */
 
@@ -142,6 +154,31 @@ int editor_trim_clip(struct editor *ed, struct id clip, int64_t start_frames,
  * a new id (in *right_out), the fade-out moves to it. */
 int editor_split_clip(struct editor *ed, struct id clip, int64_t at_frames,
     struct id *right_out);
+/*
+ * Points a clip at another source (e.g. a cleanup render: a new file whose
+ * frame source_offset_frames holds the clip's first frame), keeping its
+ * place, length, fades and gain; non-destructive (the old source stays in
+ * the session). Undo restores the old source, channel and offset exactly.
+ *   ERR_NOTFOUND  no such clip, or source is not an existing source
+ *   ERR_SEMANTIC  the clip has a channel map (multi-source clips cannot be
+ *                 repointed as a whole; remove and re-add it instead)
+ *   ERR_INVALID   source_offset_frames < 0; the clip's audio does not fit
+ *                 in the new source (source_offset + length, converted to
+ *                 the new source's rate, must not pass its length when the
+ *                 length is known); the new source has fewer than
+ *                 source_channel + track channels channels (when known);
+ *                 the new source's rate differs from the old source's and
+ *                 the new source's length is unknown (the fit could not be
+ *                 checked)
+ * editor_set_clip_source keeps the clip's source_channel;
+ * editor_set_clip_source_channel also sets it (>= 0), for a render that
+ * holds only the track's channels (source_channel 0) of a clip that played
+ * channels 3.. of a polyphonic file.
+ */
+int editor_set_clip_source(struct editor *ed, struct id clip, struct id source,
+    int64_t source_offset_frames);
+int editor_set_clip_source_channel(struct editor *ed, struct id clip,
+    struct id source, int source_channel, int64_t source_offset_frames);
 /* Sets the fade in (in = true) or out of a clip; fade length within the clip. */
 int editor_set_fade(struct editor *ed, struct id clip, bool in,
     const struct fade *fade);

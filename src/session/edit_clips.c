@@ -1,5 +1,6 @@
 /*
- * edit_clips.c - editing clips (add, move, trim, split, fades) and markers.
+ * edit_clips.c - editing clips (add, move, trim, split, source, fades) and
+ * markers.
  */
 #include "session/edit_internal.h"
 #include "base/error.h"
@@ -332,6 +333,60 @@ editor_split_clip(struct editor *ed, struct id id, int64_t at_frames,
 	}
 	session_track_sort_clips(t);
 	return edit_finish(ed, snap, rc, "split %s", idstr(id, b));
+}
+
+int
+editor_set_clip_source_channel(struct editor *ed, struct id id,
+    struct id source, int source_channel, int64_t source_offset_frames)
+{
+	struct session *s = editor_session(ed), *snap;
+	struct track *t = NULL;
+	struct clip *c = session_clip(s, id, &t), trial;
+	const struct source *from, *to;
+	char b[16], b2[16];
+
+	if (c == NULL || (to = session_source(s, source)) == NULL)
+		return ERR_NOTFOUND;
+	if (c->channel_map_count != 0)
+		return ERR_SEMANTIC;
+	if (source_channel < 0 || source_offset_frames < 0)
+		return ERR_INVALID;
+	from = session_source(s, c->source);
+	trial = *c;
+	trial.source = source;
+	trial.source_channel = source_channel;
+	trial.source_offset_frames = source_offset_frames;
+	/* The fit is only known with the new length; across a rate change an
+	 * unchecked fit is refused rather than assumed. */
+	if (to->length_frames <= 0 && from != NULL &&
+	    from->sample_rate_hz != to->sample_rate_hz)
+		return ERR_INVALID;
+	/* offset + length (at most 96 x at the extreme rates) must not wrap */
+	if (source_offset_frames > INT64_MAX / 2 ||
+	    c->length_frames > INT64_MAX / 256)
+		return ERR_INVALID;
+	if (!clip_extent_ok(s, &trial) ||
+	    !clip_channels_ok(s, &trial, track_channels(t)))
+		return ERR_INVALID;
+	if ((snap = edit_checkpoint(ed)) == NULL)
+		return ERR_NOMEM;
+	c->source = source;
+	c->source_channel = source_channel;
+	c->source_offset_frames = source_offset_frames;
+	return edit_finish(ed, snap, 0, "set source of %s to %s", idstr(id, b),
+	    idstr(source, b2));
+}
+
+int
+editor_set_clip_source(struct editor *ed, struct id id, struct id source,
+    int64_t source_offset_frames)
+{
+	struct clip *c = session_clip(editor_session(ed), id, NULL);
+
+	if (c == NULL)
+		return ERR_NOTFOUND;
+	return editor_set_clip_source_channel(ed, id, source, c->source_channel,
+	    source_offset_frames);
 }
 
 int

@@ -1,6 +1,6 @@
 /*
  * edit_objects.c - editing objects by id (rename, gain, mute, solo, pan, output,
- * removal) and sources.
+ * removal), sources and noise prints.
  */
 #include "session/edit_internal.h"
 #include "base/error.h"
@@ -22,6 +22,7 @@ editor_rename(struct editor *ed, struct id id, const char *name)
 	struct clip *c;
 	struct source *src;
 	struct marker *m;
+	struct noise_print *np;
 	int rc;
 
 	if (name == NULL)
@@ -34,7 +35,11 @@ editor_rename(struct editor *ed, struct id id, const char *name)
 		field = &src->name;
 	else if ((m = session_marker(s, id)) != NULL)
 		field = &m->name;
-	else
+	else if ((np = session_noise_print(s, id)) != NULL) {
+		if (name[0] == '\0')
+			return ERR_INVALID;     /* a print's name is never empty */
+		field = &np->name;
+	} else
 		return ERR_NOTFOUND;
 	if ((snap = edit_checkpoint(ed)) == NULL)
 		return ERR_NOMEM;
@@ -191,6 +196,7 @@ editor_remove(struct editor *ed, struct id id)
 
 	switch (id.kind) {
 	case ID_TRACK: case ID_BUS: case ID_MARKER: case ID_CLIP: case ID_SOURCE:
+	case ID_PRINT:
 		break;
 	default:
 		return ERR_INVALID;
@@ -202,6 +208,8 @@ editor_remove(struct editor *ed, struct id id)
 	if (id.kind == ID_MARKER && session_marker(s, id) == NULL)
 		return ERR_NOTFOUND;
 	if (id.kind == ID_CLIP && session_clip(s, id, &tr) == NULL)
+		return ERR_NOTFOUND;
+	if (id.kind == ID_PRINT && session_noise_print(s, id) == NULL)
 		return ERR_NOTFOUND;
 	if (id.kind == ID_SOURCE) {
 		if (session_source(s, id) == NULL)
@@ -248,6 +256,13 @@ editor_remove(struct editor *ed, struct id id)
 			;
 		source_fini(&s->sources[i]);
 		array_remove(s->sources, &s->source_count, i, sizeof *s->sources);
+		break;
+	case ID_PRINT:
+		for (i = 0; s->noise_prints[i].id.num != id.num; i++)
+			;
+		noise_print_fini(&s->noise_prints[i]);
+		array_remove(s->noise_prints, &s->noise_print_count, i,
+		    sizeof *s->noise_prints);
 		break;
 	default:
 		break;
@@ -312,4 +327,37 @@ editor_relink_source(struct editor *ed, struct id id, const char *path)
 	src = session_source(editor_session(ed), id);
 	rc = str_replace(&src->path, path);
 	return edit_finish(ed, snap, rc, "relink %s", idstr(id, b));
+}
+
+/* ---- noise prints ------------------------------------------------------- */
+
+int
+editor_add_noise_print(struct editor *ed, const struct noise_print *tmpl,
+    struct id *out)
+{
+	struct session *snap;
+	struct noise_print *np;
+	struct id none = { ID_PRINT, 0 }, id = none;
+	int rc = 0;
+	char b[16];
+
+	if (noise_print_validate(tmpl, NULL, 0) != 0)
+		return ERR_INVALID;
+	if ((snap = edit_checkpoint(ed)) == NULL)
+		return ERR_NOMEM;
+	/* the next id is the largest yet: appending keeps id order */
+	np = session_add_noise_print(editor_session(ed), none, &rc);
+	if (np != NULL) {
+		id = np->id;
+		rc = noise_print_copy(np, tmpl);
+		np->id = id;
+		if (rc == 0) {
+			for (int i = 0; i < np->bins; i++)
+				if (np->power[i] == 0.0f)
+					np->power[i] = 0.0f;    /* no -0 */
+			if (out != NULL)
+				*out = id;
+		}
+	}
+	return edit_finish(ed, snap, rc, "add noise print %s", idstr(id, b));
 }

@@ -76,7 +76,7 @@ chan_format_label(enum chan_format f, int ch)
 	}
 }
 
-static const char id_sigils[ID_KIND_COUNT] = { 'T', 'C', 'B', 'S', 'M' };
+static const char id_sigils[ID_KIND_COUNT] = { 'T', 'C', 'B', 'S', 'M', 'N' };
 
 char
 id_sigil(enum id_kind kind)

@@ -11,6 +11,9 @@
 #include "base/error.h"
 #include "base/strutil.h"
 
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,6 +107,16 @@ marker_fini(struct marker *m)
 	memset(m, 0, sizeof *m);
 }
 
+void
+noise_print_fini(struct noise_print *np)
+{
+	free(np->name);
+	free(np->origin);
+	free(np->power);
+	free(np->tonal);
+	memset(np, 0, sizeof *np);
+}
+
 static void
 track_fini(struct track *t)
 {
@@ -127,6 +140,9 @@ session_destroy(struct session *s)
 		strip_fini(&s->buses[i].strip);
 	for (size_t i = 0; i < s->marker_count; i++)
 		marker_fini(&s->markers[i]);
+	for (size_t i = 0; i < s->noise_print_count; i++)
+		noise_print_fini(&s->noise_prints[i]);
+	free(s->noise_prints);
 	free(s->sources);
 	free(s->tracks);
 	free(s->buses);
@@ -329,6 +345,28 @@ marker_copy(struct marker *dst, const struct marker *src)
 	return 0;
 }
 
+int
+noise_print_copy(struct noise_print *dst, const struct noise_print *src)
+{
+	size_t n = src->bins > 0 ? (size_t)src->bins : 0;
+
+	*dst = *src;
+	dst->name = dst->origin = NULL;
+	dst->power = NULL;
+	dst->tonal = NULL;
+	if ((dst->name = str_dup(src->name)) == NULL && src->name != NULL)
+		return ERR_NOMEM;
+	if ((dst->origin = str_dup(src->origin)) == NULL && src->origin != NULL)
+		return ERR_NOMEM;
+	if (src->power != NULL && dup_array((void **)&dst->power, src->power, n,
+	    sizeof *src->power) != 0)
+		return ERR_NOMEM;
+	if (src->tonal != NULL && dup_array((void **)&dst->tonal, src->tonal, n,
+	    sizeof *src->tonal) != 0)
+		return ERR_NOMEM;
+	return 0;
+}
+
 /* Allocates n zeroed elements for a copied array (NULL for n == 0). */
 static int
 alloc_array(void **arr, size_t *cap, size_t n, size_t elem)
@@ -394,6 +432,15 @@ session_clone(const struct session *src)
 		if (marker_copy(&s->markers[i], &src->markers[i]) != 0)
 			goto fail;
 	}
+	if (alloc_array((void **)&s->noise_prints, &s->noise_print_cap,
+	    src->noise_print_count, sizeof *s->noise_prints) != 0)
+		goto fail;
+	for (size_t i = 0; i < src->noise_print_count; i++) {
+		s->noise_print_count = i + 1;
+		if (noise_print_copy(&s->noise_prints[i],
+		    &src->noise_prints[i]) != 0)
+			goto fail;
+	}
 	return s;
 fail:
 	session_destroy(s);
@@ -439,6 +486,26 @@ session_marker(const struct session *s, struct id id)
 	if (id.kind != ID_MARKER || id.num == 0)
 		return NULL;
 	FIND(s->markers, s->marker_count, id);
+}
+
+struct noise_print *
+session_noise_print(const struct session *s, struct id id)
+{
+	if (id.kind != ID_PRINT || id.num == 0)
+		return NULL;
+	FIND(s->noise_prints, s->noise_print_count, id);
+}
+
+struct noise_print *
+session_noise_print_by_name(const struct session *s, const char *name)
+{
+	if (name == NULL)
+		return NULL;
+	for (size_t i = 0; i < s->noise_print_count; i++)
+		if (s->noise_prints[i].name != NULL &&
+		    strcmp(s->noise_prints[i].name, name) == 0)
+			return &s->noise_prints[i];
+	return NULL;
 }
 
 struct clip *
@@ -500,6 +567,7 @@ id_in_use(const struct session *s, struct id id)
 	case ID_BUS: return session_bus(s, id) != NULL;
 	case ID_MARKER: return session_marker(s, id) != NULL;
 	case ID_CLIP: return session_clip(s, id, NULL) != NULL;
+	case ID_PRINT: return session_noise_print(s, id) != NULL;
 	default: return false;
 	}
 }
@@ -554,6 +622,13 @@ struct marker *
 session_add_marker(struct session *s, struct id id, int *err)
 {
 	ADD(s, s->markers, s->marker_count, s->marker_cap, ID_MARKER, id, err);
+}
+
+struct noise_print *
+session_add_noise_print(struct session *s, struct id id, int *err)
+{
+	ADD(s, s->noise_prints, s->noise_print_count, s->noise_print_cap,
+	    ID_PRINT, id, err);
 }
 
 static struct track *
@@ -641,6 +716,81 @@ session_sort_markers(struct session *s)
 {
 	if (s->marker_count > 1)
 		qsort(s->markers, s->marker_count, sizeof *s->markers, marker_cmp);
+}
+
+static int
+noise_print_cmp(const void *a, const void *b)
+{
+	const struct noise_print *x = a, *y = b;
+
+	return x->id.num < y->id.num ? -1 : x->id.num > y->id.num;
+}
+
+void
+session_sort_noise_prints(struct session *s)
+{
+	if (s->noise_print_count > 1)
+		qsort(s->noise_prints, s->noise_print_count,
+		    sizeof *s->noise_prints, noise_print_cmp);
+}
+
+/* ---- noise prints ------------------------------------------------------- */
+
+static int
+why_set(char *why, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+why_set(char *why, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why != NULL && size > 0) {
+		va_start(ap, fmt);
+		vsnprintf(why, size, fmt, ap);
+		va_end(ap);
+	}
+	return ERR_INVALID;
+}
+
+int
+noise_print_validate(const struct noise_print *np, char *why, size_t size)
+{
+	if (np == NULL)
+		return why_set(why, size, "no noise print");
+	if (np->name == NULL || np->name[0] == '\0')
+		return why_set(why, size, "its name is empty");
+	if (np->sample_rate_hz < NOISE_PRINT_RATE_MIN_HZ ||
+	    np->sample_rate_hz > NOISE_PRINT_RATE_MAX_HZ)
+		return why_set(why, size, "sample rate %d Hz is outside %d..%d",
+		    np->sample_rate_hz, NOISE_PRINT_RATE_MIN_HZ,
+		    NOISE_PRINT_RATE_MAX_HZ);
+	if (np->fft_size < NOISE_PRINT_FFT_MIN ||
+	    np->fft_size > NOISE_PRINT_FFT_MAX ||
+	    (np->fft_size & (np->fft_size - 1)) != 0)
+		return why_set(why, size, "fft size %d is not a power of two "
+		    "from %d to %d", np->fft_size, NOISE_PRINT_FFT_MIN,
+		    NOISE_PRINT_FFT_MAX);
+	if (np->bins != np->fft_size / 2 + 1)
+		return why_set(why, size, "it has %d bins; fft size %d needs %d",
+		    np->bins, np->fft_size, np->fft_size / 2 + 1);
+	if (np->frames < 1)
+		return why_set(why, size, "it averages %d frames; at least 1 "
+		    "is needed", np->frames);
+	if (!isfinite(np->level_db))
+		return why_set(why, size, "its level is not a finite number");
+	if (np->power == NULL || np->tonal == NULL)
+		return why_set(why, size, "its %s values are missing",
+		    np->power == NULL ? "power" : "tonal");
+	for (int i = 0; i < np->bins; i++) {
+		if (!isfinite(np->power[i]) || !(np->power[i] >= 0.0f))
+			return why_set(why, size, "power of bin %d is %g; powers "
+			    "must be finite and 0 or more", i, (double)np->power[i]);
+		if (np->tonal[i] > 1)
+			return why_set(why, size, "tonal flag of bin %d is %d, not "
+			    "0 or 1", i, np->tonal[i]);
+	}
+	return 0;
 }
 
 /* ---- strips, lanes, derived values -------------------------------------- */

@@ -9,11 +9,13 @@
  * session is handed to an editor.
  *
  * Identity: every object has a stable typed id, a kind sigil plus a number
- * (T3 track, C12 clip, B1 bus, S4 source, M2 marker). Numbers are never reused
+ * (T3 track, C12 clip, B1 bus, S4 source, M2 marker, N1 noise print).
+ * Numbers are never reused
  * within a session (the next free number per kind is part of the session and
  * saved with it), so ids in scripts, reports and journals stay meaningful.
  * Arrays are ordered (tracks and buses in mixer order, clips by position,
- * markers by position); look objects up by id, never keep an index or a
+ * markers by position, noise prints by id); look objects up by id, never
+ * keep an index or a
  * pointer across an edit.
  *
  * Time: every position and length is an integer count of frames at the
@@ -46,6 +48,7 @@ enum id_kind {
 	ID_BUS,     /* B */
 	ID_SOURCE,  /* S */
 	ID_MARKER,  /* M */
+	ID_PRINT,   /* N: a learned noise profile (struct noise_print) */
 	ID_KIND_COUNT
 };
 
@@ -270,6 +273,39 @@ struct marker {
 	char *colour;               /* "#rrggbb" or NULL */
 };
 
+/* ---- noise prints ------------------------------------------------------- */
+
+/*
+ * A learned noise profile ("noise print"): the mean power spectrum of a
+ * stretch of room tone, kept so that dialogue cleanup can reuse it on other
+ * clips. dsp/noiseprofile.h computes it; the session only keeps the numbers
+ * and never interprets them. Valid when noise_print_validate() says so.
+ */
+#define NOISE_PRINT_RATE_MIN_HZ 8000
+#define NOISE_PRINT_RATE_MAX_HZ 192000
+#define NOISE_PRINT_FFT_MIN 16
+#define NOISE_PRINT_FFT_MAX 65536
+
+struct noise_print {
+	struct id id;            /* ID_PRINT, sigil 'N': N1, N2 ... */
+	char *name;              /* the user's name, e.g. "room 12A"; non-empty */
+	char *origin;            /* where it was learned, free text, e.g. "C12 01:00:05:00-01:00:06:00"; may be NULL */
+	int sample_rate_hz;      /* NOISE_PRINT_RATE_MIN_HZ..NOISE_PRINT_RATE_MAX_HZ */
+	int fft_size;            /* power of two, NOISE_PRINT_FFT_MIN..NOISE_PRINT_FFT_MAX */
+	int bins;                /* == fft_size / 2 + 1 */
+	int frames;              /* analysis frames averaged, >= 1 */
+	double level_db;         /* mean level of the selection, dBFS; finite (clamp silence to SESSION_GAIN_MIN_DB) */
+	float *power;            /* bins values, finite, >= 0 (mean power per bin) */
+	unsigned char *tonal;    /* bins values, 0 or 1 */
+};
+
+/* 0 when np is a valid noise print (its id is not checked), else
+ * ERR_INVALID with the first reason in why (may be NULL; why_size >= 64
+ * gives whole messages). The editor, the writer and (with its own
+ * line-numbered messages) the loader all hold prints to these rules. */
+int noise_print_validate(const struct noise_print *np, char *why,
+    size_t why_size);
+
 struct master {
 	enum chan_format format;
 	double gain_db;
@@ -291,6 +327,8 @@ struct session {
 	struct track *tracks;   size_t track_count, track_cap;
 	struct bus *buses;      size_t bus_count, bus_cap;
 	struct marker *markers; size_t marker_count, marker_cap;
+	struct noise_print *noise_prints;   /* in id order */
+	size_t noise_print_count, noise_print_cap;
 
 	uint32_t next_id[ID_KIND_COUNT];  /* next number to hand out per kind */
 };
@@ -310,6 +348,12 @@ struct source *session_source(const struct session *s, struct id id);
 struct track *session_track(const struct session *s, struct id id);
 struct bus *session_bus(const struct session *s, struct id id);
 struct marker *session_marker(const struct session *s, struct id id);
+struct noise_print *session_noise_print(const struct session *s,
+    struct id id);
+/* The first noise print (in id order) whose name is exactly name
+ * (case-sensitive), or NULL. */
+struct noise_print *session_noise_print_by_name(const struct session *s,
+    const char *name);
 /* Finds a clip and the track that holds it (track_out may be NULL). */
 struct clip *session_clip(const struct session *s, struct id id,
     struct track **track_out);
@@ -332,11 +376,16 @@ struct source *session_add_source(struct session *s, struct id id, int *err);
 struct track *session_add_track(struct session *s, struct id id, int *err);
 struct bus *session_add_bus(struct session *s, struct id id, int *err);
 struct marker *session_add_marker(struct session *s, struct id id, int *err);
+/* Appends; with an explicit id lower than an existing print's, call
+ * session_sort_noise_prints afterwards to restore id order. */
+struct noise_print *session_add_noise_print(struct session *s, struct id id,
+    int *err);
 struct clip *session_add_clip(struct session *s, struct track *t,
     struct id id, int *err);
 /* Sorts a track's clips by position (call after changing positions). */
 void session_track_sort_clips(struct track *t);
 void session_sort_markers(struct session *s);
+void session_sort_noise_prints(struct session *s);
 
 /* Automation lanes of a strip: the lane for (param, target), or NULL. */
 struct auto_lane *strip_lane(const struct strip *st, enum auto_param param,
@@ -352,6 +401,10 @@ void source_fini(struct source *src);
 void clip_fini(struct clip *c);
 void strip_fini(struct strip *st);
 void marker_fini(struct marker *m);
+void noise_print_fini(struct noise_print *np);
+/* Deep copy of src into dst (dst's previous contents are not freed).
+ * 0, or ERR_NOMEM with dst left destroyable by noise_print_fini. */
+int noise_print_copy(struct noise_print *dst, const struct noise_print *src);
 void auto_lane_fini(struct auto_lane *lane);
 void insert_fini(struct insert *ins);
 

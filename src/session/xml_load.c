@@ -10,7 +10,8 @@
  *
  * Semantic checks run while building, because everything a reference can
  * point at is defined earlier in the file: sources before tracks, and
- * buses before tracks. Buses may route to later buses, so <buses> is
+ * buses before tracks (noise prints come right after the sources, so
+ * strips may one day refer to them). Buses may route to later buses, so <buses> is
  * walked twice (define all ids, then read their contents), and the bus
  * graph (outputs and sends) is checked for loops afterwards.
  *
@@ -27,6 +28,7 @@
 
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -355,7 +357,9 @@ get_id(struct loader *L, const xmlNode *n, const char *name, bool required,
     enum id_kind kind, struct id *out)
 {
 	static const char *const kinds[ID_KIND_COUNT] = {
-		"a track", "a clip", "a bus", "a source", "a marker"
+		[ID_TRACK] = "a track", [ID_CLIP] = "a clip", [ID_BUS] = "a bus",
+		[ID_SOURCE] = "a source", [ID_MARKER] = "a marker",
+		[ID_PRINT] = "a noise print"
 	};
 	const char *v;
 	struct id id;
@@ -365,7 +369,7 @@ get_id(struct loader *L, const xmlNode *n, const char *name, bool required,
 		return rc;
 	if (id_parse(v, &id) != 0)
 		return bad_value(L, n, name, v,
-		    "expected an id such as T3, C12, B1, S4 or M2");
+		    "expected an id such as T3, C12, B1, S4, M2 or N1");
 	if (id.kind != kind)
 		return fail(L, ERR_SEMANTIC, n,
 		    "attribute '%s' of <%s> is %s, which is not %s id (%c...)",
@@ -520,7 +524,8 @@ known_element(const xmlNode *n)
 		"sources", "source", "metadata", "buses", "bus", "tracks",
 		"track", "markers", "marker", "comment", "pan", "send",
 		"insert", "param", "automation", "point", "clip", "channel",
-		"fade-in", "fade-out", NULL
+		"fade-in", "fade-out", "noise-prints", "noise-print", "power",
+		"tonal", NULL
 	};
 
 	if (n->ns != NULL)
@@ -1347,6 +1352,196 @@ load_marker(struct loader *L, const xmlNode *n)
 	return cur_end(&c);
 }
 
+/* ---- noise prints ------------------------------------------------------- */
+
+/*
+ * The text of a list element (<power>, <tonal>): its text content (no
+ * child elements), in *out (caller frees with xmlFree), and how many
+ * white-space separated items it holds.
+ */
+static int
+list_text(struct loader *L, const xmlNode *n, xmlChar **out, size_t *count)
+{
+	const char *p;
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	if ((rc = check_attrs(L, n, no_attrs)) != 0)
+		return rc;
+	for (const xmlNode *k = n->children; k != NULL; k = k->next)
+		if (k->type != XML_TEXT_NODE && k->type != XML_CDATA_SECTION_NODE &&
+		    k->type != XML_COMMENT_NODE && k->type != XML_PI_NODE)
+			return fail(L, ERR_SCHEMA, k, "<%s> may only hold numbers",
+			    elname(L, n));
+	if ((*out = xmlNodeGetContent(n)) == NULL)
+		return nomem(L, n);
+	for (p = (const char *)*out; *p != '\0';) {
+		p += strspn(p, " \t\r\n");
+		if (*p == '\0')
+			break;
+		(*count)++;
+		p += strcspn(p, " \t\r\n");
+	}
+	return 0;
+}
+
+/* The next item of a list from *p (advanced past it) into buf; false when
+ * it does not fit (buf then holds its start, for the message). */
+static bool
+list_next(const char **p, char *buf, size_t size)
+{
+	size_t len;
+	bool fits;
+
+	*p += strspn(*p, " \t\r\n");
+	len = strcspn(*p, " \t\r\n");
+	fits = len < size;
+	if (!fits)
+		len = size - 1;
+	memcpy(buf, *p, len);
+	buf[len] = '\0';
+	*p += strcspn(*p, " \t\r\n");
+	return fits;
+}
+
+static int
+load_power(struct loader *L, const xmlNode *n, struct noise_print *np)
+{
+	xmlChar *text;
+	const char *p;
+	size_t k;
+	int rc;
+
+	if ((rc = list_text(L, n, &text, &k)) != 0)
+		return rc;
+	if (k != (size_t)np->bins) {
+		rc = fail(L, ERR_SEMANTIC, n, "<power> of noise print %s holds %zu "
+		    "values; fft %d needs %d (fft / 2 + 1)", idstr(L, np->id), k,
+		    np->fft_size, np->bins);
+		goto out;
+	}
+	p = (const char *)text;
+	for (int i = 0; i < np->bins; i++) {
+		char buf[64], *end = buf;
+		bool fits = list_next(&p, buf, sizeof buf);
+		float v = NAN;
+
+		/* Decimal only: strtof would also take hex floats, "nan" and
+		 * "infinity". Underflow to 0 or a subnormal is fine; overflow
+		 * (infinity) is not. */
+		if (fits && buf[strspn(buf, "0123456789+-.eE")] == '\0')
+			v = strtof(buf, &end);
+		if (isnan(v) || *end != '\0' || end == buf || isinf(v)) {
+			rc = fail(L, ERR_PARSE, n, "value %d of <power> of noise print "
+			    "%s is \"%.32s\": expected a finite decimal number",
+			    i + 1, idstr(L, np->id), buf);
+			goto out;
+		}
+		if (v < 0.0f) {
+			rc = fail(L, ERR_SEMANTIC, n, "value %d of <power> of noise "
+			    "print %s is %.9g: powers must be 0 or more", i + 1,
+			    idstr(L, np->id), (double)v);
+			goto out;
+		}
+		np->power[i] = v == 0.0f ? 0.0f : v;   /* "-0" reads as 0 */
+	}
+out:
+	xmlFree(text);
+	return rc;
+}
+
+static int
+load_tonal(struct loader *L, const xmlNode *n, struct noise_print *np)
+{
+	xmlChar *text;
+	const char *p;
+	int64_t last = -1;
+	size_t k;
+	int rc;
+
+	if ((rc = list_text(L, n, &text, &k)) != 0)
+		return rc;
+	p = (const char *)text;
+	for (size_t i = 0; i < k; i++) {
+		char buf[32];
+		int64_t bin;
+
+		if (!list_next(&p, buf, sizeof buf) || buf[0] == '+' ||
+		    str_to_i64(buf, &bin) != 0) {
+			rc = fail(L, ERR_PARSE, n, "item %zu of <tonal> of noise print "
+			    "%s is \"%.32s\": expected a bin number", i + 1,
+			    idstr(L, np->id), buf);
+			break;
+		}
+		if (bin < 0 || bin >= np->bins) {
+			rc = fail(L, ERR_SEMANTIC, n, "<tonal> of noise print %s lists "
+			    "bin %" PRId64 ", outside 0..%d (fft %d)", idstr(L, np->id),
+			    bin, np->bins - 1, np->fft_size);
+			break;
+		}
+		if (bin <= last) {
+			rc = fail(L, ERR_SEMANTIC, n, "<tonal> of noise print %s lists "
+			    "bin %" PRId64 " after bin %" PRId64 ": bins must strictly "
+			    "increase", idstr(L, np->id), bin, last);
+			break;
+		}
+		np->tonal[bin] = 1;
+		last = bin;
+	}
+	xmlFree(text);
+	return rc;
+}
+
+static int
+load_noise_print(struct loader *L, const xmlNode *n)
+{
+	static const char *const attrs[] = { "id", "name", "origin", "rate",
+	    "fft", "frames", "level-db", NULL };
+	struct noise_print *np;
+	struct cursor c;
+	struct id id;
+	xmlNode *k;
+	int rc, err = 0;
+
+	if ((rc = check_attrs(L, n, attrs)) != 0 ||
+	    (rc = get_id(L, n, "id", true, ID_PRINT, &id)) != 0 ||
+	    (rc = define_id(L, n, id, L->s->noise_print_count)) != 0)
+		return rc;
+	if ((np = session_add_noise_print(L->s, none(ID_PRINT), &err)) == NULL)
+		return nomem(L, n);
+	np->id = id;
+	if ((rc = get_str(L, n, "name", true, &np->name)) != 0 ||
+	    (rc = get_str(L, n, "origin", false, &np->origin)) != 0 ||
+	    (rc = get_int(L, n, "rate", true, NOISE_PRINT_RATE_MIN_HZ,
+	    NOISE_PRINT_RATE_MAX_HZ, &np->sample_rate_hz)) != 0 ||
+	    (rc = get_int(L, n, "fft", true, NOISE_PRINT_FFT_MIN,
+	    NOISE_PRINT_FFT_MAX, &np->fft_size)) != 0 ||
+	    (rc = get_int(L, n, "frames", true, 1, INT_MAX, &np->frames)) != 0 ||
+	    (rc = get_double(L, n, "level-db", true, &np->level_db)) != 0)
+		return rc;
+	if (np->name[0] == '\0')
+		return fail(L, ERR_SEMANTIC, n, "noise print %s has an empty name",
+		    idstr(L, id));
+	if ((np->fft_size & (np->fft_size - 1)) != 0)
+		return fail(L, ERR_SEMANTIC, n, "attribute 'fft' of <noise-print> "
+		    "is %d: it must be a power of two from %d to %d", np->fft_size,
+		    NOISE_PRINT_FFT_MIN, NOISE_PRINT_FFT_MAX);
+	np->bins = np->fft_size / 2 + 1;
+	if ((np->power = calloc((size_t)np->bins, sizeof *np->power)) == NULL ||
+	    (np->tonal = calloc((size_t)np->bins, sizeof *np->tonal)) == NULL)
+		return nomem(L, n);
+	cur_init(&c, L, n);
+	if ((k = cur_need(&c, "power")) == NULL)
+		return c.rc;
+	if ((rc = load_power(L, k, np)) != 0)
+		return rc;
+	if ((k = cur_take(&c, "tonal")) != NULL &&
+	    (rc = load_tonal(L, k, np)) != 0)
+		return rc;
+	return cur_end(&c);
+}
+
 /* ---- the document ------------------------------------------------------- */
 
 /* A container (<sources>, <tracks>, <markers>) of one repeated element. */
@@ -1372,10 +1567,11 @@ load_next_ids(struct loader *L, const xmlNode *n, uint32_t next[ID_KIND_COUNT])
 {
 	static const char *const names[ID_KIND_COUNT] = {
 		[ID_TRACK] = "track", [ID_CLIP] = "clip", [ID_BUS] = "bus",
-		[ID_SOURCE] = "source", [ID_MARKER] = "marker"
+		[ID_SOURCE] = "source", [ID_MARKER] = "marker",
+		[ID_PRINT] = "noise-print"
 	};
 	static const char *const attrs[] = { "track", "clip", "bus", "source",
-	    "marker", NULL };
+	    "marker", "noise-print", NULL };
 	int rc;
 
 	if ((rc = check_attrs(L, n, attrs)) != 0)
@@ -1494,6 +1690,9 @@ load_root(struct loader *L, xmlDoc *doc)
 	if ((n = cur_take(&c, "sources")) != NULL &&
 	    (rc = load_list(L, n, "source", load_source)) != 0)
 		return rc;
+	if ((n = cur_take(&c, "noise-prints")) != NULL &&
+	    (rc = load_list(L, n, "noise-print", load_noise_print)) != 0)
+		return rc;
 	if ((n = cur_take(&c, "buses")) != NULL && (rc = load_buses(L, n)) != 0)
 		return rc;
 	if ((n = cur_take(&c, "tracks")) != NULL &&
@@ -1513,6 +1712,7 @@ load_root(struct loader *L, xmlDoc *doc)
 	for (size_t i = 0; i < L->s->track_count; i++)
 		session_track_sort_clips(&L->s->tracks[i]);
 	session_sort_markers(L->s);
+	session_sort_noise_prints(L->s);
 	return 0;
 fail_name:
 	free(name);

@@ -6,7 +6,15 @@
  * is written explicitly, in the model's array order; only absent strings
  * (NULL) are left out, so load(save(x)) gives x back field for field, and
  * save(load(save(x))) gives the same bytes. Doubles use str_from_double
- * (shortest text that reads back to the same double).
+ * (shortest text that reads back to the same double); the floats of a
+ * noise print's power use "%.9g", which reads back (strtof) to the same
+ * float.
+ *
+ * Noise prints came later than format 1's first release: <noise-prints>
+ * and next-ids' noise-print attribute are written only when there is
+ * something to keep (a print, or a print number already handed out), so a
+ * session that never had one is byte for byte what older builds write and
+ * read.
  *
  * The writer refuses (ERR_INVALID) what it cannot write as a valid file:
  * strings that are not UTF-8 or hold characters XML cannot carry, enum
@@ -375,6 +383,81 @@ write_clip(struct writer *W, xmlNode *parent, const struct clip *c)
 		write_lane(W, n, c->gain_lane, true);
 }
 
+/* The power values of np as one space-separated text (caller frees). */
+static char *
+power_text(const struct noise_print *np)
+{
+	/* "%.9g" of a float: at most 15 characters ("-1.17549435e-38") */
+	size_t size = (size_t)np->bins * 16 + 1, used = 0;
+	char *buf = malloc(size);
+
+	if (buf == NULL)
+		return NULL;
+	buf[0] = '\0';
+	for (int i = 0; i < np->bins; i++) {
+		float v = np->power[i];
+
+		used += (size_t)snprintf(buf + used, size - used, "%s%.9g",
+		    i == 0 ? "" : " ", v == 0.0f ? 0.0 : (double)v);
+	}
+	return buf;
+}
+
+/* The indexes of np's tonal bins, space-separated (caller frees). */
+static char *
+tonal_text(const struct noise_print *np)
+{
+	size_t size = (size_t)np->bins * 7 + 1, used = 0;
+	char *buf = malloc(size);
+
+	if (buf == NULL)
+		return NULL;
+	buf[0] = '\0';
+	for (int i = 0; i < np->bins; i++)
+		if (np->tonal[i] != 0)
+			used += (size_t)snprintf(buf + used, size - used, "%s%d",
+			    used == 0 ? "" : " ", i);
+	return buf;
+}
+
+static void
+write_noise_print(struct writer *W, xmlNode *parent,
+    const struct noise_print *np)
+{
+	char why[160], *text;
+	xmlNode *n = el(W, parent, "noise-print");
+
+	about(W, "noise print", np->id);
+	if (W->rc == 0 && noise_print_validate(np, why, sizeof why) != 0) {
+		wfail(W, ERR_INVALID, "%s", why);
+		return;
+	}
+	at_id(W, n, "id", np->id, ID_PRINT);
+	at_nonempty(W, n, "name", np->name);
+	at_opt(W, n, "origin", np->origin);
+	at_i64(W, n, "rate", np->sample_rate_hz);
+	at_i64(W, n, "fft", np->fft_size);
+	at_i64(W, n, "frames", np->frames);
+	at_double(W, n, "level-db", np->level_db);
+	if (W->rc != 0)
+		return;
+	if ((text = power_text(np)) == NULL) {
+		wfail(W, ERR_NOMEM, "-");
+		return;
+	}
+	text_el(W, n, "power", text);
+	free(text);
+	if ((text = tonal_text(np)) == NULL) {
+		wfail(W, ERR_NOMEM, "-");
+		return;
+	}
+	if (text[0] == '\0')
+		el(W, n, "tonal");      /* <tonal/> */
+	else
+		text_el(W, n, "tonal", text);
+	free(text);
+}
+
 static bool
 colour_ok(const char *v)
 {
@@ -387,7 +470,8 @@ write_session(struct writer *W, const struct session *s)
 {
 	static const char *const kinds[ID_KIND_COUNT] = {
 		[ID_TRACK] = "track", [ID_CLIP] = "clip", [ID_BUS] = "bus",
-		[ID_SOURCE] = "source", [ID_MARKER] = "marker"
+		[ID_SOURCE] = "source", [ID_MARKER] = "marker",
+		[ID_PRINT] = "noise-print"
 	};
 	xmlNode *root, *n, *list;
 	char b[40];
@@ -425,6 +509,8 @@ write_session(struct writer *W, const struct session *s)
 	for (int k = 0; k < ID_KIND_COUNT; k++) {
 		if (s->next_id[k] == 0)
 			wfail(W, ERR_INVALID, "the next %s id is out of range", kinds[k]);
+		if (k == ID_PRINT && s->next_id[k] == 1)
+			continue;       /* none handed out yet: see the top */
 		at_u32(W, n, kinds[k], s->next_id[k]);
 	}
 
@@ -453,6 +539,12 @@ write_session(struct writer *W, const struct session *s)
 			at_opt(W, m, "tape", src->tape);
 			at_opt(W, m, "comment", src->comment);
 		}
+	}
+
+	if (s->noise_print_count > 0) {
+		list = el(W, root, "noise-prints");
+		for (size_t i = 0; i < s->noise_print_count && W->rc == 0; i++)
+			write_noise_print(W, list, &s->noise_prints[i]);
 	}
 
 	list = el(W, root, "buses");
