@@ -20,6 +20,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_import,
 	&cmd_play,
 	&cmd_edit,
+	&cmd_clean,
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

@@ -9,6 +9,7 @@
 #ifndef DUBSTAGE_CLI_CLI_H
 #define DUBSTAGE_CLI_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -64,6 +65,16 @@ struct session;
 int cli_load_session(const char *name, const char *path, struct session **out,
     FILE *err);
 
+/* Runs session command lines on the session file at path, all or nothing,
+ * and saves it atomically when something changed (`dubstage edit`; also
+ * `dubstage clean SESSION --clip ...`). Refused while a console holds the
+ * session's lock or a crashed console's journal is unrecovered. Messages
+ * are "dubstage NAME: ..."; number_lines names the failing line. Returns
+ * the first failing line's exit code, or CLI_OK. */
+int cli_edit_session(const char *name, const char *path,
+    const char *const *lines, int count, bool dry, bool number_lines,
+    FILE *out, FILE *err);
+
 /* A timeline position: a timecode at the session's rate ("01:00:10:00")
  * or a frame count. 0, or ERR_PARSE / ERR_INVALID. */
 int cli_parse_position(const struct session *s, const char *text,
@@ -82,5 +93,6 @@ extern const struct cli_command cmd_qc;
 extern const struct cli_command cmd_import;
 extern const struct cli_command cmd_play;
 extern const struct cli_command cmd_edit;
+extern const struct cli_command cmd_clean;
 
 #endif

@@ -1,5 +1,6 @@
 /* dubstage bounce: render a session's master (and stems) to WAV files. */
 #include "cli/cli.h"
+#include "cli/progress.h"
 #include "base/error.h"
 #include "base/strutil.h"
 #include "bounce/bounce.h"
@@ -11,7 +12,6 @@
 #include <getopt.h>
 #include <signal.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t interrupted;
@@ -21,39 +21,6 @@ on_signal(int sig)
 {
 	(void)sig;
 	interrupted = 1;
-}
-
-struct progress {
-	FILE *err;
-	struct timespec t0;
-	int last_permille;
-};
-
-static double
-since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
-}
-
-static void
-show_progress(void *ctx, int64_t done, int64_t total)
-{
-	struct progress *pr = ctx;
-	int permille = (int)(done * 1000 / (total > 0 ? total : 1));
-	int bar = permille * 40 / 1000;
-
-	if (permille == pr->last_permille)
-		return;
-	pr->last_permille = permille;
-	fprintf(pr->err, "\r[%.*s%*s] %5.1f%%  %.1f s", bar,
-	    "########################################", 40 - bar, "",
-	    permille / 10.0, since(&pr->t0));
-	if (done == total)
-		fputc('\n', pr->err);
-	fflush(pr->err);
 }
 
 static int
@@ -78,7 +45,7 @@ run(int argc, char **argv, FILE *out, FILE *err)
 	};
 	struct bounce_options bo;
 	struct bounce_result res;
-	struct progress pr = { .err = err, .last_permille = -1 };
+	struct cli_progress pr;
 	struct session *s = NULL;
 	struct sigaction sa, old_int, old_term;
 	struct diag d;
@@ -166,10 +133,10 @@ run(int argc, char **argv, FILE *out, FILE *err)
 	sigaction(SIGTERM, &sa, &old_term);
 	bo.cancel = &interrupted;
 	if (!quiet && isatty(fileno(err))) {
-		bo.progress = show_progress;
+		bo.progress = cli_progress_show;
 		bo.progress_ctx = &pr;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &pr.t0);
+	cli_progress_start(&pr, err);
 	if (spec != NULL) {
 		rc = bounce_deliver(s, &bo, spec, &dr, &d);
 		res = dr.files;
@@ -186,7 +153,7 @@ run(int argc, char **argv, FILE *out, FILE *err)
 		return rc == ERR_SEMANTIC ? CLI_BAD_INPUT : CLI_FAILED;
 	}
 	if (!quiet) {
-		double secs = since(&pr.t0);
+		double secs = cli_progress_seconds(&pr);
 		double len = (double)res.frames / s->sample_rate_hz;
 
 		for (int i = 0; i < res.file_count; i++)

@@ -15,9 +15,9 @@
 #include <string.h>
 
 /* Copies what a command wrote to its error stream onto err, each line as
- * "dubstage edit: LINE". */
+ * "dubstage NAME: LINE". */
 static void
-forward_errors(char *buf, size_t size, FILE *err)
+forward_errors(const char *name, char *buf, size_t size, FILE *err)
 {
 	char *p = buf, *nl;
 
@@ -25,7 +25,7 @@ forward_errors(char *buf, size_t size, FILE *err)
 		nl = strchr(p, '\n');
 		if (nl != NULL)
 			*nl = '\0';
-		fprintf(err, "dubstage edit: %s\n", p);
+		fprintf(err, "dubstage %s: %s\n", name, p);
 		if (nl == NULL)
 			break;
 		p = nl + 1;
@@ -34,7 +34,8 @@ forward_errors(char *buf, size_t size, FILE *err)
 
 /* Runs line number i (1-based) on ctx; returns its exit code. */
 static int
-run_one(struct scmd_ctx *ctx, const char *line, int i, FILE *err)
+run_one(const char *name, struct scmd_ctx *ctx, const char *line, int i,
+    FILE *err)
 {
 	char *buf = NULL, **argv;
 	size_t size = 0;
@@ -43,7 +44,7 @@ run_one(struct scmd_ctx *ctx, const char *line, int i, FILE *err)
 	int rc;
 
 	if (mem == NULL) {
-		fprintf(err, "dubstage edit: out of memory\n");
+		fprintf(err, "dubstage %s: out of memory\n", name);
 		return CLI_FAILED;
 	}
 	ctx->err = mem;
@@ -60,18 +61,20 @@ run_one(struct scmd_ctx *ctx, const char *line, int i, FILE *err)
 	}
 	fclose(mem);
 	ctx->err = err;
-	forward_errors(buf, size, err);
+	forward_errors(name, buf, size, err);
 	free(buf);
-	if (rc != CLI_OK)
-		fprintf(err, "dubstage edit: line %d ('%s') failed; nothing was "
-		    "saved\n", i, line);
+	if (rc != CLI_OK && i > 0)
+		fprintf(err, "dubstage %s: line %d ('%s') failed; nothing was "
+		    "saved\n", name, i, line);
+	else if (rc != CLI_OK)
+		fprintf(err, "dubstage %s: failed; nothing was saved\n", name);
 	return rc;
 }
 
 /* Refuses to change a file a crashed console has unrecovered edits for:
  * saving would make its journal stale and lose them. */
 static int
-check_journal(const char *path, FILE *err)
+check_journal(const char *name, const char *path, FILE *err)
 {
 	struct journal_pending p;
 	struct diag d;
@@ -86,10 +89,70 @@ check_journal(const char *path, FILE *err)
 		if (!pending)
 			return CLI_OK;
 	}
-	fprintf(err, "dubstage edit: %s%s holds console edits not yet saved; "
+	fprintf(err, "dubstage %s: %s%s holds console edits not yet saved; "
 	    "open the session in the console to recover them, or remove the "
-	    "journal to drop them\n", path, JOURNAL_SUFFIX);
+	    "journal to drop them\n", name, path, JOURNAL_SUFFIX);
 	return CLI_FAILED;
+}
+
+int
+cli_edit_session(const char *name, const char *path, const char *const *lines,
+    int count, bool dry, bool number_lines, FILE *out, FILE *err)
+{
+	struct lockfile lock;
+	struct session *s = NULL;
+	struct scmd_ctx ctx = { .out = out, .err = err };
+	struct diag d;
+	char holder[512], msg[2200];
+	int rc;
+
+	rc = lockfile_acquire(path, &lock, holder, sizeof holder);
+	if (rc == ERR_BUSY) {
+		fprintf(err, "dubstage %s: %s is open in a console (process "
+		    "%s); run the commands at its ':' prompt, or close it first\n",
+		    name, path, holder);
+		return CLI_FAILED;
+	}
+	if (rc != 0) {
+		fprintf(err, "dubstage %s: cannot lock %s: %s\n", name, path,
+		    holder);
+		return CLI_FAILED;
+	}
+	if ((rc = cli_load_session(name, path, &s, err)) != CLI_OK)
+		goto out;
+	if ((ctx.ed = editor_create(s)) == NULL) {
+		session_destroy(s);
+		fprintf(err, "dubstage %s: out of memory\n", name);
+		rc = CLI_FAILED;
+		goto out;
+	}
+	ctx.session_path = path;
+	for (int i = 0; i < count; i++)
+		if ((rc = run_one(name, &ctx, lines[i], number_lines ? i + 1 : 0,
+		    err)) != CLI_OK)
+			goto out;
+	if (dry) {
+		fprintf(out, "dry run: %s not saved\n", path);
+		goto out;
+	}
+	if (!editor_is_dirty(ctx.ed)) {
+		fprintf(out, "no change: %s not rewritten\n", path);
+		goto out;
+	}
+	if ((rc = check_journal(name, path, err)) != CLI_OK)
+		goto out;
+	diag_clear(&d);
+	if (scmd_save_session(editor_session(ctx.ed), path, &d) != 0) {
+		diag_format(&d, msg, sizeof msg);
+		fprintf(err, "dubstage %s: %s\n", name, msg);
+		rc = CLI_FAILED;
+		goto out;
+	}
+	fprintf(out, "saved %s\n", path);
+out:
+	editor_destroy(ctx.ed);
+	lockfile_release(&lock);
+	return rc;
 }
 
 static int
@@ -99,14 +162,8 @@ run(int argc, char **argv, FILE *out, FILE *err)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct lockfile lock;
-	struct session *s = NULL;
-	struct scmd_ctx ctx = { .out = out, .err = err };
-	struct diag d;
-	char holder[512], msg[2200];
-	const char *path;
 	bool dry = false;
-	int opt, rc;
+	int opt;
 
 	optind = 0;
 	opterr = 0;
@@ -119,53 +176,9 @@ run(int argc, char **argv, FILE *out, FILE *err)
 	if (argc - optind < 2)
 		return cli_usage_error(&cmd_edit, err, "expects a SESSION and "
 		    "at least one command LINE");
-	path = argv[optind];
-
-	rc = lockfile_acquire(path, &lock, holder, sizeof holder);
-	if (rc == ERR_BUSY) {
-		fprintf(err, "dubstage edit: %s is open in a console (process "
-		    "%s); run the commands at its ':' prompt, or close it first\n",
-		    path, holder);
-		return CLI_FAILED;
-	}
-	if (rc != 0) {
-		fprintf(err, "dubstage edit: cannot lock %s: %s\n", path, holder);
-		return CLI_FAILED;
-	}
-	if ((rc = cli_load_session("edit", path, &s, err)) != CLI_OK)
-		goto out;
-	if ((ctx.ed = editor_create(s)) == NULL) {
-		session_destroy(s);
-		fprintf(err, "dubstage edit: out of memory\n");
-		rc = CLI_FAILED;
-		goto out;
-	}
-	ctx.session_path = path;
-	for (int i = optind + 1; i < argc; i++)
-		if ((rc = run_one(&ctx, argv[i], i - optind, err)) != CLI_OK)
-			goto out;
-	if (dry) {
-		fprintf(out, "dry run: %s not saved\n", path);
-		goto out;
-	}
-	if (!editor_is_dirty(ctx.ed)) {
-		fprintf(out, "no change: %s not rewritten\n", path);
-		goto out;
-	}
-	if ((rc = check_journal(path, err)) != CLI_OK)
-		goto out;
-	diag_clear(&d);
-	if (scmd_save_session(editor_session(ctx.ed), path, &d) != 0) {
-		diag_format(&d, msg, sizeof msg);
-		fprintf(err, "dubstage edit: %s\n", msg);
-		rc = CLI_FAILED;
-		goto out;
-	}
-	fprintf(out, "saved %s\n", path);
-out:
-	editor_destroy(ctx.ed);
-	lockfile_release(&lock);
-	return rc;
+	return cli_edit_session("edit", argv[optind],
+	    (const char *const *)argv + optind + 1, argc - optind - 1, dry,
+	    true, out, err);
 }
 
 static void

@@ -16,7 +16,7 @@ const struct scmd *const scmd_table[] = {
 	&scmd_rename, &scmd_remove,
 	&scmd_move, &scmd_nudge, &scmd_trim, &scmd_split_cmd, &scmd_fade,
 	&scmd_marker, &scmd_marker_move,
-	&scmd_insert, &scmd_insert_param, &scmd_bypass, &scmd_uninsert,
+	&scmd_insert, &scmd_insert_param, &scmd_bypass, &scmd_uninsert, &scmd_clean,
 	&scmd_undo, &scmd_redo, &scmd_save,
 	NULL
 };

@@ -38,6 +38,10 @@ run_insert(struct scmd_ctx *ctx, int argc, char **argv)
 		fputc('\n', ctx->err);
 		return CLI_USAGE;
 	}
+	if (id.kind == ID_BUS && insert_kind_latency(argv[2], 48000) > 0)
+		return scmd_error(ctx, CLI_FAILED, cmd->name, "%s adds latency, "
+		    "which only tracks compensate: put it on the tracks that feed "
+		    "%s", argv[2], argv[1]);
 	if ((rc = editor_add_insert(ctx->ed, id, argv[2], &index)) != 0)
 		return scmd_edit_failed(ctx, cmd->name, rc, argv[1]);
 	fprintf(ctx->out, "%s insert %zu %s\n", scmd_format_id(id, b, sizeof b),
@@ -48,7 +52,8 @@ run_insert(struct scmd_ctx *ctx, int argc, char **argv)
 const struct scmd scmd_insert = {
 	.name = "insert",
 	.args = "ID KIND",
-	.summary = "append an insert (eq, dynamics) to a track or bus chain",
+	.summary = "append an insert (eq, dynamics, denoise, dehum, deess, "
+	    "leveller, declick, deplosive) to a track or bus chain",
 	.flags = SCMD_CHANGES,
 	.run = run_insert,
 };

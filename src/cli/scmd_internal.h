@@ -26,7 +26,7 @@ extern const struct scmd scmd_gain, scmd_mute, scmd_solo, scmd_pan,
     scmd_move, scmd_nudge, scmd_trim, scmd_split_cmd, scmd_fade,
     scmd_marker, scmd_marker_move,
     scmd_insert, scmd_insert_param, scmd_bypass, scmd_uninsert,
-    scmd_undo, scmd_redo, scmd_save;
+    scmd_undo, scmd_redo, scmd_save, scmd_clean;
 
 /* "NAME: message" on ctx->err; returns code. */
 int scmd_error(struct scmd_ctx *ctx, int code, const char *name,

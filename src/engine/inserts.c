@@ -10,6 +10,7 @@
  * Automation values are clamped instead (the render thread cannot fail).
  */
 #include "engine/inserts.h"
+#include "engine/inserts_internal.h"
 #include "dsp/dynamics.h"
 #include "dsp/eq.h"
 
@@ -17,38 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_PARAMS 40
-
-struct param_def {
-	const char *name;
-	double def, min, max;
-};
-
-struct insert_kind {
-	const char *name;
-	const struct param_def *params;
-	int param_count;
-	size_t state_size;
-	/* fresh state from values (control thread) */
-	void (*init)(void *state, const double *v, int channels, int rate_hz);
-	/* values changed: redesign (RT-safe) */
-	void (*apply)(void *state, const double *v, int rate_hz);
-	void (*process)(void *state, float *const *buf, int channels,
-	    const float *const *key, int key_channels, int frames);
-	void (*reset)(void *state);
-};
-
-struct pl_insert {
-	const struct insert_kind *kind;
-	void *state;
-	double v[MAX_PARAMS];
-	bool bypass;
-	int rate_hz;
-	uint32_t key_track;
-	float *const *key;
-	int key_channels;
-};
 
 /* ---- eq ----------------------------------------------------------------- */
 
@@ -108,13 +77,14 @@ eq_kind_apply(void *state, const double *v, int rate_hz)
 		eq_set_coefs(state, &c);
 }
 
-static void
+static int
 eq_kind_init(void *state, const double *v, int channels, int rate_hz)
 {
 	(void)channels;
 	eq_init(state, rate_hz);
 	eq_kind_apply(state, v, rate_hz);
 	eq_reset(state);   /* start settled: no ramp from flat */
+	return 0;
 }
 
 static void
@@ -181,7 +151,7 @@ dyn_kind_apply(void *state, const double *v, int rate_hz)
 		dynamics_set_coefs(state, &c);
 }
 
-static void
+static int
 dyn_kind_init(void *state, const double *v, int channels, int rate_hz)
 {
 	struct dynamics_params p;
@@ -196,6 +166,7 @@ dyn_kind_init(void *state, const double *v, int channels, int rate_hz)
 		dynamics_design(&p, rate_hz, &c);
 	}
 	dynamics_init(state, &c);
+	return 0;
 }
 
 static void
@@ -221,12 +192,20 @@ static const struct insert_kind kind_dynamics = {
 static const struct insert_kind *const kinds[] = {
 	&kind_eq,
 	&kind_dynamics,
+	&insert_kind_dehum,
+	&insert_kind_denoise,
+	&insert_kind_deess,
+	&insert_kind_leveller,
 	NULL
 };
 
 const char *const inserts_kinds[] = {
 	"eq",
 	"dynamics",
+	"dehum",
+	"denoise",
+	"deess",
+	"leveller",
 	NULL
 };
 
@@ -256,8 +235,11 @@ static int
 values_from(const struct insert_kind *k, const struct insert *ins,
     double *v, struct diag *d)
 {
-	for (int i = 0; i < k->param_count; i++)
-		v[i] = k->params[i].def;
+	if (k->defaults != NULL)
+		k->defaults(v);
+	else
+		for (int i = 0; i < k->param_count; i++)
+			v[i] = k->params[i].def;
 	for (size_t i = 0; i < ins->param_count; i++) {
 		const struct insert_param *ip = &ins->params[i];
 		int at = param_find(k, ip->name ? ip->name : "");
@@ -312,8 +294,14 @@ inserts_compile(const struct insert *ins, size_t n, int channels,
 		pi->rate_hz = sample_rate_hz;
 		if (k == &kind_dynamics)
 			pi->key_track = (uint32_t)pi->v[DY_KEY];
-		k->init(pi->state, pi->v, channels, sample_rate_hz);
 		*count = i + 1;
+		if ((rc = k->init(pi->state, pi->v, channels, sample_rate_hz)) != 0) {
+			/* nothing to fini: init failed as a whole */
+			pi->kind = NULL;
+			rc = diag_set(d, rc, NULL, 0, rc == ERR_NOMEM ?
+			    "out of memory for a %s insert" :
+			    "%s: the kernel refuses these settings", k->name);
+		}
 	}
 	if (rc != 0) {
 		inserts_free(chain, n);
@@ -327,8 +315,11 @@ inserts_compile(const struct insert *ins, size_t n, int channels,
 void
 inserts_free(struct pl_insert *chain, size_t n)
 {
-	for (size_t i = 0; chain != NULL && i < n; i++)
+	for (size_t i = 0; chain != NULL && i < n; i++) {
+		if (chain[i].kind != NULL && chain[i].kind->fini != NULL)
+			chain[i].kind->fini(chain[i].state);
 		free(chain[i].state);
+	}
 	free(chain);
 }
 
@@ -376,8 +367,11 @@ inserts_process(struct pl_insert *chain, size_t n, float *const *buf,
 		struct pl_insert *pi = &chain[i];
 		const float *key[16];
 
-		if (pi->bypass)
+		if (pi->bypass) {
+			if (pi->kind->bypass != NULL)
+				pi->kind->bypass(pi->state, buf, channels, frames);
 			continue;
+		}
 		for (int c = 0; pi->key != NULL && c < pi->key_channels; c++)
 			key[c] = pi->key[c] + off;
 		pi->kind->process(pi->state, buf, channels,
@@ -390,4 +384,32 @@ inserts_reset(struct pl_insert *chain, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		chain[i].kind->reset(chain[i].state);
+}
+
+int
+inserts_latency(const struct pl_insert *chain, size_t n)
+{
+	int total = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (chain[i].kind->latency != NULL)
+			total += chain[i].kind->latency(chain[i].state);
+	return total;
+}
+
+int
+insert_kind_latency(const char *kind, int rate_hz)
+{
+	struct insert ins = { .kind = (char *)kind };
+	struct pl_insert *chain = NULL;
+	size_t count = 0;
+	int latency;
+
+	if (find_kind(kind) == NULL)
+		return -1;
+	if (inserts_compile(&ins, 1, 1, rate_hz, &chain, &count, NULL) != 0)
+		return 0;
+	latency = inserts_latency(chain, count);
+	inserts_free(chain, count);
+	return latency;
 }

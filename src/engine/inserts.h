@@ -12,6 +12,12 @@
  *             1 RMS), link (0/1), threshold-db, ratio, knee-db, attack-ms,
  *             release-ms, hold-ms, range-db, makeup-db, rms-ms, key-track
  *             (N: key from track TN's pre-fader signal; 0 = own input)
+ *   declick, deplosive, dehum, denoise, deess, leveller: the dialogue
+ *             cleanup kernels (dsp/<kind>.h), parameters as listed in
+ *             insert_cleanup.c; denoise's "profile" N uses the session's
+ *             noise print NN (0 = track the noise). These add latency,
+ *             which the plan compensates on tracks (a track's clips play
+ *             that much early); buses refuse them.
  *
  * Compile/free on the control thread; process/reset/set_param are RT-safe.
  */
@@ -54,6 +60,26 @@ void inserts_process(struct pl_insert *chain, size_t n, float *const *buf,
     int channels, int off, int frames);
 /* Clears every kernel's history (after a locate). RT-safe. */
 void inserts_reset(struct pl_insert *chain, size_t n);
+
+/* The frames of delay the chain adds (its kernels' latencies, bypassed
+ * ones included: a bypassed insert delays by the same amount, so bypass
+ * never moves a track in time). Constant for a compiled chain. */
+int inserts_latency(const struct pl_insert *chain, size_t n);
+
+/* The latency in frames an insert of `kind` with default parameters adds
+ * at rate_hz (compiles one, mono), 0 for kinds without; -1 for an unknown
+ * kind. Control thread. */
+int insert_kind_latency(const char *kind, int rate_hz);
+
+struct noise_profile;
+/* The session noise print (N<num>) insert i uses, 0 for none (denoise's
+ * "profile" parameter; other kinds have none). */
+uint32_t inserts_profile_ref(const struct pl_insert *chain, size_t i);
+/* Gives denoise insert i its noise profile (copied). Control thread,
+ * before the chain is handed to the render thread. ERR_INVALID when insert
+ * i is not a denoiser or the profile is from another sample rate. */
+int inserts_set_profile(struct pl_insert *chain, size_t i,
+    const struct noise_profile *p);
 
 /* The kinds the engine knows, NULL-terminated (for help and validation). */
 extern const char *const inserts_kinds[];

@@ -8,6 +8,7 @@
  * copy the automation, then allocate and touch every audio buffer at once.
  */
 #include "engine/plan_internal.h"
+#include "engine/noise_print.h"
 #include "engine/route.h"
 #include "session/routing.h"
 #include "session/session_xml.h"
@@ -105,11 +106,11 @@ lane_copy(struct pl_lane *dst, const struct auto_lane *src)
 /* Builds the streamer description of clip c on a track of `channels`. */
 static int
 stream_clip_for(const struct session *s, const struct clip *c, int channels,
-    struct stream_clip *out, char **paths)
+    int64_t early, struct stream_clip *out, char **paths)
 {
 	memset(out, 0, sizeof *out);
-	out->start_frames = c->position_frames;
-	out->end_frames = c->position_frames + c->length_frames;
+	out->start_frames = c->position_frames - early;
+	out->end_frames = c->position_frames + c->length_frames - early;
 	out->source_offset_frames = c->source_offset_frames;
 	for (int ch = 0; ch < channels; ch++) {
 		struct id sid = c->channel_map_count > 0 ?
@@ -133,10 +134,10 @@ stream_clip_for(const struct session *s, const struct clip *c, int channels,
 }
 
 static void
-pl_clip_from(struct pl_clip *pc, const struct clip *c)
+pl_clip_from(struct pl_clip *pc, const struct clip *c, int64_t early)
 {
-	pc->start = c->position_frames;
-	pc->end = c->position_frames + c->length_frames;
+	pc->start = c->position_frames - early;
+	pc->end = c->position_frames + c->length_frames - early;
 	pc->gain_lin = c->mute ? 0.0f : (float)gain_db_to_lin(c->gain_db);
 	pc->fade_in_frames = c->fade_in.length_frames;
 	pc->fade_out_frames = c->fade_out.length_frames;
@@ -148,6 +149,12 @@ pl_clip_from(struct pl_clip *pc, const struct clip *c)
  * Splits a track's clips (sorted by position) into voices: each clip goes
  * to the first voice whose last clip has ended, so overlapping clips (a
  * crossfade) land on different voices and each voice is a plain sequence.
+ *
+ * Latency compensation: a track whose inserts delay by st->latency frames
+ * plays its clips (audio, gain envelope and fades together) that many
+ * frames early, so what leaves the insert chain at frame f is the
+ * session's frame f: the track stays in sync with every other track and
+ * nothing else is delayed.
  */
 static int
 build_voices(struct plan *p, const struct session *s, const struct track *t,
@@ -200,11 +207,12 @@ build_voices(struct plan *p, const struct session *s, const struct track *t,
 		for (size_t i = 0; i < n && rc == 0; i++) {
 			if (voice_of[i] != v)
 				continue;
-			pl_clip_from(&pv->clips[k], &t->clips[i]);
+			pl_clip_from(&pv->clips[k], &t->clips[i], st->latency);
 			rc = lane_copy(&pv->clips[k].gain_lane, t->clips[i].gain_lane);
 			if (rc == 0)
 				rc = stream_clip_for(s, &t->clips[i], st->channels,
-				    &sc[k], paths + k * (size_t)st->channels);
+				    st->latency, &sc[k],
+				    paths + k * (size_t)st->channels);
 			k++;
 		}
 		pv->clip_count = k;
@@ -259,9 +267,34 @@ insert_lanes(struct pl_strip *ps, const struct strip *st, struct diag *d)
 	return 0;
 }
 
+/* Gives every denoise insert of the strip the session noise print it
+ * names. */
 static int
-strip_common(struct plan *p, struct pl_strip *ps, const struct strip *st,
-    struct id id, bool heard, struct diag *d)
+bind_profiles(const struct session *s, struct pl_strip *ps, struct diag *d)
+{
+	for (size_t i = 0; i < ps->insert_count; i++) {
+		uint32_t ref = inserts_profile_ref(ps->inserts, i);
+		const struct noise_print *np;
+		struct noise_profile prof;
+		char b[16];
+
+		if (ref == 0)
+			continue;
+		np = session_noise_print(s, (struct id){ ID_PRINT, ref });
+		if (np == NULL || noise_print_to_profile(np, &prof) != 0 ||
+		    inserts_set_profile(ps->inserts, i, &prof) != 0)
+			return diag_set(d, ERR_SEMANTIC, NULL, 0, "%s: insert %zu "
+			    "uses noise profile N%u, which %s", id_format(ps->id, b,
+			    sizeof b), i + 1, (unsigned)ref, np == NULL ?
+			    "the session does not have" :
+			    "is damaged or from another sample rate");
+	}
+	return 0;
+}
+
+static int
+strip_common(struct plan *p, const struct session *s, struct pl_strip *ps,
+    const struct strip *st, struct id id, bool heard, struct diag *d)
 {
 	int rc;
 
@@ -282,6 +315,18 @@ strip_common(struct plan *p, struct pl_strip *ps, const struct strip *st,
 	    p->sample_rate_hz, &ps->inserts, &ps->insert_count, d);
 	if (rc != 0)
 		return rc;
+	if ((rc = bind_profiles(s, ps, d)) != 0)
+		return rc;
+	ps->latency = inserts_latency(ps->inserts, ps->insert_count);
+	if (ps->latency > 0 && id.kind != ID_TRACK) {
+		char b[16];
+
+		/* only a track's clips can play early: a bus would be late */
+		return diag_set(d, ERR_SEMANTIC, NULL, 0, "%s: its inserts add "
+		    "%d frames of latency, which only tracks compensate; put "
+		    "them on the tracks that feed it", id_format(id, b,
+		    sizeof b), ps->latency);
+	}
 	return insert_lanes(ps, st, d);
 }
 
@@ -570,7 +615,7 @@ plan_compile(const struct session *s, const struct plan_options *opt,
 		const struct track *t = &s->tracks[i];
 
 		p->strips[k].kind = PL_TRACK;
-		if ((rc = strip_common(p, &p->strips[k], &t->strip, t->id,
+		if ((rc = strip_common(p, s, &p->strips[k], &t->strip, t->id,
 		    audible(s, t->id, &t->strip), d)) != 0)
 			goto fail;
 	}
@@ -579,7 +624,7 @@ plan_compile(const struct session *s, const struct plan_options *opt,
 
 		p->strips[k].kind = PL_BUS;
 		p->strips[k].is_stem = b->kind == BUS_STEM;
-		if ((rc = strip_common(p, &p->strips[k], &b->strip, b->id,
+		if ((rc = strip_common(p, s, &p->strips[k], &b->strip, b->id,
 		    audible(s, b->id, &b->strip), d)) != 0)
 			goto fail;
 	}

@@ -135,6 +135,7 @@ struct pl_strip {
 	size_t voice_count;
 	struct pl_insert *inserts;
 	size_t insert_count;
+	int latency;                    /* the inserts' (tracks play this early) */
 	struct pl_insert_lane *insert_lanes;
 	size_t insert_lane_count;
 	bool is_key;                    /* a sidechain key: keep a pre-fader copy */
