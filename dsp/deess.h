@@ -16,14 +16,20 @@
  * shorter average turns those flickers into extra reduction). The
  * sibilance measure is the ratio of the high band to the rest,
  *        rel_db = 10 log10(hf / (all - hf)),
- * which is about -20..-35 dB on vowels, -10..-25 dB on most consonants,
- * and -5..+15 dB on "s", "sh", "ch" and on sibilance a harsh microphone or
- * EQ has exaggerated. It does not move with the voice's level, so a loud
+ * which on a typical voice is far below 0 dB on vowels and most
+ * consonants (their power is in the low band) and near or above 0 dB on
+ * "s", "sh", "ch", the more so when a harsh microphone or EQ has
+ * exaggerated them. It does not move with the voice's level, so a loud
  * vowel is never ducked (what a plain high-band compressor does) and a
- * quiet "s" is caught as well as a loud one. Reduction is
- *        gain_db = -min(range_db, (rel_db - threshold_db) / ... ratio),
- * i.e. above threshold_db the high band is held ratio:1 towards the
- * threshold (ratio 1000: held at it), never cut by more than range_db.
+ * quiet "s" is caught as well as a loud one. Above threshold_db the band
+ * is turned down by
+ *        reduction_db = min(range_db, (rel_db - threshold_db) (1 - 1/ratio)),
+ * i.e. rel_db is held ratio:1 towards the threshold (ratio 1000: held at
+ * it). What the detector cannot tell from sibilance: a steady tone or a
+ * broadband click above the split whose power rivals the voice's is
+ * turned down like an "s" (a steady 8 kHz tone 3 dB under the voice's
+ * power, by about 3.7 dB with the defaults); tones below the split, and
+ * quieter ones above it, are untouched.
  * Below floor_db full-band (dBFS, a sine's mean square reading -3 dB) the
  * de-esser rests (gain 0 dB): room hiss in the gaps is high-band heavy, and
  * ducking it would make the noise pump with the speech.
@@ -39,9 +45,10 @@
  * de-esser is bit-exact bypass when idle. Only the sections' output mix
  * moves with G, never their poles or state, so any gain trajectory is
  * click-free and stable. Below the split the band is left alone as far as
- * a 4th-order slope allows: at full range_db 10 the loss is -1.0 dB at
- * 0.86 freq_hz, -0.3 at 0.72, -0.04 at 0.5 (so, with freq_hz 6000, under
- * -0.3 dB at the 4.3 kHz top of STOI's bands). Through the transition the
+ * a 4th-order slope allows: at 10 dB of reduction the loss is -1.0 dB at
+ * 0.86 freq_hz, -0.3 at 0.72, -0.02 at 0.5 (so, with the default 5000 Hz,
+ * at most -1 dB at 4.3 kHz, the top of STOI's bands, and only while an "s"
+ * is being reduced). Through the transition the
  * shelf reaches its full depth at about freq_hz * G^(-1/4) (1.33 freq_hz at
  * -10 dB).
  *

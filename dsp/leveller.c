@@ -75,6 +75,8 @@ struct leveller {
 	int32_t id;                  /* the current or last phrase, -1: none yet */
 	int inactive_run;            /* blocks since the last dialogue block */
 	double sum, count;           /* the current phrase's energy sum and weight */
+	float lo, hi;                /* its lowest and highest block level, first block aside */
+	int blocks;                  /* its blocks so far */
 	struct phrase ph[PHRASES];
 	struct tag *tags;            /* ring, tag_len entries, by block index */
 	int tag_len;
@@ -230,6 +232,8 @@ leveller_reset(struct leveller *l)
 	l->inactive_run = 0;
 	l->sum = 0;
 	l->count = 0;
+	l->blocks = 0;
+	l->lo = l->hi = 0;
 	memset(l->ph, 0, sizeof l->ph);
 	for (int i = 0; i < l->tag_len; i++)
 		l->tags[i] = (struct tag){ -1, true };
@@ -317,6 +321,9 @@ block_end(struct leveller *l)
 			l->id++;
 			l->sum = 0;
 			l->count = 0;
+			l->blocks = 0;
+			l->lo = -SILENCE_LUFS;
+			l->hi = SILENCE_LUFS;
 			l->ph[l->id & (PHRASES - 1)] = (struct phrase){ SILENCE_LUFS, false };
 		}
 		l->inactive_run = 0;
@@ -330,8 +337,6 @@ block_end(struct leveller *l)
 			}
 			l->sum += pw;
 			ph->lufs = pow_to_lufs((float)(l->sum / l->count));
-			if (l->count >= l->min_blocks)
-				ph->known = true;
 		}
 	} else if (l->in_phrase && ++l->inactive_run >= l->gap_blocks) {
 		/* the phrase ended: its trailing blocks not yet played become gap */
@@ -341,6 +346,17 @@ block_end(struct leveller *l)
 		for (int64_t j = k - l->inactive_run + 1; j < k; j++)
 			if (j >= first_unplayed && j >= 0)
 				l->tags[j % l->tag_len].gap = true;
+	}
+	if (l->in_phrase) {
+		struct phrase *ph = &l->ph[l->id & (PHRASES - 1)];
+
+		/* syllabic modulation: what tells speech from a step in the room */
+		if (l->blocks++ > 0) {
+			l->lo = lvl < l->lo ? lvl : l->lo;
+			l->hi = lvl > l->hi ? lvl : l->hi;
+		}
+		if (l->count >= l->min_blocks && l->hi - l->lo >= LEVELLER_MIN_MOD_DB)
+			ph->known = true;
 	}
 	*tg = (struct tag){ l->id, !l->in_phrase };
 

@@ -24,7 +24,13 @@
  *             relative gate does), with an exponential forgetting of
  *             LEVELLER_MEMORY_S of dialogue, so a long phrase whose level
  *             drifts is followed. A phrase's loudness is "known" once
- *             LEVELLER_MIN_SPEECH_MS of its dialogue has been measured.
+ *             LEVELLER_MIN_SPEECH_MS of its dialogue has been measured and
+ *             its 10 ms levels have swung by LEVELLER_MIN_MOD_DB (its first
+ *             block aside): speech is modulated by its syllables, while a
+ *             step up in steady room tone (an air conditioner starting) is
+ *             not, and such a step must not be taken for a phrase and
+ *             boosted (the floor catches up with it at
+ *             LEVELLER_FLOOR_RISE_DB_PER_S meanwhile).
  *   target    for a block inside a phrase: target_lufs minus that phrase's
  *             loudness, as known now (through the lookahead: the phrase's
  *             first lookahead_ms already measured when its first block is
@@ -72,6 +78,7 @@
 #define LEVELLER_FLOOR_RISE_DB_PER_S 5.0   /* fastest rise of the noise floor */
 #define LEVELLER_MEMORY_S 3.0              /* forgetting time of a phrase's loudness */
 #define LEVELLER_MIN_SPEECH_MS 150.0       /* dialogue measured before a phrase counts */
+#define LEVELLER_MIN_MOD_DB 6.0            /* block-level swing a phrase must show */
 
 /* User settings. leveller_params_default gives a general dialogue setting. */
 struct leveller_params {
