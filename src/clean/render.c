@@ -26,6 +26,9 @@
 #include <unistd.h>
 
 #define BLOCK 4096
+/* A sample this close to full scale counts as clipped (a 16-bit file's
+ * largest positive value is 32767/32768 = 0.99997). */
+#define CLIP_LEVEL 0.9999f
 /* The most of a selection a profile is learned from (a longer one is
  * cut: a minute of room tone says all there is to say about it). */
 #define PROFILE_MAX_SECONDS 60
@@ -244,7 +247,7 @@ stream(struct render *R, struct diag *d)
 		deinterleave(&R->b, 0, n);
 		for (int c = 0; c < ch; c++)
 			for (int i = 0; i < got; i++)
-				if (fabsf(R->b.plane[c][i]) >= 1.0f)
+				if (fabsf(R->b.plane[c][i]) >= CLIP_LEVEL)
 					R->r.clipped_samples++;
 		R->r.nonfinite_samples += sanitise(&R->b, 0, n);
 		clean_chain_process(R->chain, R->b.plane, n);

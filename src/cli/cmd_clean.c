@@ -22,11 +22,12 @@
 
 #define DEFAULT_FPS 24.0
 
-/* A session file is XML whose root is <session>; anything else is audio. */
+/* A session file is XML (it starts with '<', after any byte-order mark
+ * and blanks); audio files never do. */
 static bool
 is_session_file(const char *path)
 {
-	char head[512];
+	char head[8];
 	size_t n;
 	FILE *f = fopen(path, "rb");
 
@@ -35,7 +36,14 @@ is_session_file(const char *path)
 	n = fread(head, 1, sizeof head - 1, f);
 	fclose(f);
 	head[n] = '\0';
-	return strstr(head, "<session") != NULL;
+	for (char *p = head; *p != '\0'; p++) {
+		if ((unsigned char)*p == 0xEF || (unsigned char)*p == 0xBB ||
+		    (unsigned char)*p == 0xBF || *p == ' ' || *p == '\n' ||
+		    *p == '\r' || *p == '\t')
+			continue;
+		return *p == '<';
+	}
+	return false;
 }
 
 /* Appends word to line, quoted for scmd_split. */
@@ -120,7 +128,7 @@ run_file(struct clean_args *a, FILE *out, FILE *err)
 	if (a->clip != NULL || a->profile != NULL || a->save_profile != NULL)
 		return cli_usage_error(&cmd_clean, err, "--clip, --profile and "
 		    "--save-profile work on session clips (clean SESSION --clip C)");
-	if (!clean_spec_any(&a->spec))
+	if (!clean_spec_any(&a->spec) && a->fill_count == 0)
 		return cli_usage_error(&cmd_clean, err, "nothing to do: give at "
 		    "least one of --denoise --dehum --declick --deess --deplosive "
 		    "--level --fill");

@@ -250,7 +250,7 @@ run_clean(struct scmd_ctx *ctx, int argc, char **argv)
 	if (a.output != NULL || a.fps != NULL)
 		return scmd_usage(ctx, cmd, "-o and --fps are for files; a clip's "
 		    "file goes to the session's media folder");
-	if (!clean_spec_any(&a.spec))
+	if (!clean_spec_any(&a.spec) && a.fill_count == 0)
 		return scmd_usage(ctx, cmd, "nothing to do: give at least one of "
 		    "--denoise --dehum --declick --deess --deplosive --level --fill");
 	if ((rc = scmd_parse_id(ctx, cmd, a.operands[0], SCMD_K(ID_CLIP), &cid)) != 0)
