@@ -41,8 +41,8 @@ sanitise(float *dst, const float *src, int m)
 	for (int i = 0; i < m; i++) {
 		float x = src[i];
 
-		x = x == x ? x : 0.0f;         /* NaN */
-		x = x > 1e4f ? 1e4f : x;       /* +inf too */
+		x = x - x == 0.0f ? x : 0.0f;  /* NaN and +-inf: x - x is NaN */
+		x = x > 1e4f ? 1e4f : x;
 		x = x < -1e4f ? -1e4f : x;
 		x = fabsf(x) < 1e-25f ? 0.0f : x;
 		dst[i] = x;

@@ -26,6 +26,7 @@
 #include "base/path.h"
 #include "base/strutil.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
@@ -1386,23 +1387,17 @@ list_text(struct loader *L, const xmlNode *n, xmlChar **out, size_t *count)
 	return 0;
 }
 
-/* The next item of a list from *p (advanced past it) into buf; false when
- * it does not fit (buf then holds its start, for the message). */
-static bool
-list_next(const char **p, char *buf, size_t size)
-{
-	size_t len;
-	bool fits;
+#define LIST_SPACE " \t\r\n"
 
-	*p += strspn(*p, " \t\r\n");
-	len = strcspn(*p, " \t\r\n");
-	fits = len < size;
-	if (!fits)
-		len = size - 1;
-	memcpy(buf, *p, len);
-	buf[len] = '\0';
-	*p += strcspn(*p, " \t\r\n");
-	return fits;
+/* Steps *p to the next item of a list; its length in *len. The item is
+ * copied (shortened) into show, for messages. */
+static void
+list_next(const char **p, size_t *len, char show[40])
+{
+	*p += strspn(*p, LIST_SPACE);
+	*len = strcspn(*p, LIST_SPACE);
+	snprintf(show, 40, "%.*s%s", *len > 32 ? 32 : (int)*len, *p,
+	    *len > 32 ? "..." : "");
 }
 
 static int
@@ -1423,19 +1418,20 @@ load_power(struct loader *L, const xmlNode *n, struct noise_print *np)
 	}
 	p = (const char *)text;
 	for (int i = 0; i < np->bins; i++) {
-		char buf[64], *end = buf;
-		bool fits = list_next(&p, buf, sizeof buf);
+		char show[40], *end = NULL;
 		float v = NAN;
+		size_t len;
 
+		list_next(&p, &len, show);
 		/* Decimal only: strtof would also take hex floats, "nan" and
 		 * "infinity". Underflow to 0 or a subnormal is fine; overflow
 		 * (infinity) is not. */
-		if (fits && buf[strspn(buf, "0123456789+-.eE")] == '\0')
-			v = strtof(buf, &end);
-		if (isnan(v) || *end != '\0' || end == buf || isinf(v)) {
+		if (strspn(p, "0123456789+-.eE") >= len)
+			v = strtof(p, &end);
+		if (isnan(v) || isinf(v) || end != p + len) {
 			rc = fail(L, ERR_PARSE, n, "value %d of <power> of noise print "
-			    "%s is \"%.32s\": expected a finite decimal number",
-			    i + 1, idstr(L, np->id), buf);
+			    "%s is \"%s\": expected a finite decimal number",
+			    i + 1, idstr(L, np->id), show);
 			goto out;
 		}
 		if (v < 0.0f) {
@@ -1445,6 +1441,7 @@ load_power(struct loader *L, const xmlNode *n, struct noise_print *np)
 			goto out;
 		}
 		np->power[i] = v == 0.0f ? 0.0f : v;   /* "-0" reads as 0 */
+		p += len;
 	}
 out:
 	xmlFree(text);
@@ -1456,7 +1453,7 @@ load_tonal(struct loader *L, const xmlNode *n, struct noise_print *np)
 {
 	xmlChar *text;
 	const char *p;
-	int64_t last = -1;
+	long long last = -1;
 	size_t k;
 	int rc;
 
@@ -1464,30 +1461,35 @@ load_tonal(struct loader *L, const xmlNode *n, struct noise_print *np)
 		return rc;
 	p = (const char *)text;
 	for (size_t i = 0; i < k; i++) {
-		char buf[32];
-		int64_t bin;
+		char show[40], *end = NULL;
+		long long bin = 0;
+		size_t len;
 
-		if (!list_next(&p, buf, sizeof buf) || buf[0] == '+' ||
-		    str_to_i64(buf, &bin) != 0) {
+		list_next(&p, &len, show);
+		errno = 0;
+		if (strspn(p, "-0123456789") >= len)
+			bin = strtoll(p, &end, 10);
+		if (end != p + len || errno != 0) {
 			rc = fail(L, ERR_PARSE, n, "item %zu of <tonal> of noise print "
-			    "%s is \"%.32s\": expected a bin number", i + 1,
-			    idstr(L, np->id), buf);
+			    "%s is \"%s\": expected a bin number", i + 1,
+			    idstr(L, np->id), show);
 			break;
 		}
 		if (bin < 0 || bin >= np->bins) {
 			rc = fail(L, ERR_SEMANTIC, n, "<tonal> of noise print %s lists "
-			    "bin %" PRId64 ", outside 0..%d (fft %d)", idstr(L, np->id),
+			    "bin %lld, outside 0..%d (fft %d)", idstr(L, np->id),
 			    bin, np->bins - 1, np->fft_size);
 			break;
 		}
 		if (bin <= last) {
 			rc = fail(L, ERR_SEMANTIC, n, "<tonal> of noise print %s lists "
-			    "bin %" PRId64 " after bin %" PRId64 ": bins must strictly "
-			    "increase", idstr(L, np->id), bin, last);
+			    "bin %lld after bin %lld: bins must strictly increase",
+			    idstr(L, np->id), bin, last);
 			break;
 		}
 		np->tonal[bin] = 1;
 		last = bin;
+		p += len;
 	}
 	xmlFree(text);
 	return rc;

@@ -241,6 +241,35 @@ build_rich(void)
 	m->position_frames = 345800000;
 	session_sort_markers(s);
 
+	/* Noise prints: added out of id order, one without origin or tonal bins. */
+	for (int k = 0; k < 2; k++) {
+		struct noise_print *np = session_add_noise_print(s,
+		    mkid(ID_PRINT, k == 0 ? 6 : 2), &err);
+		uint64_t st = 77 + (uint64_t)k;
+
+		if (np == NULL)
+			break;
+		np->name = str_dup(k == 0 ? "room 12A — «boom» & <hvac>" : "tone");
+		np->origin = k == 0 ? str_dup("C18 00:59:59;00-01:00:00;00") : NULL;
+		np->sample_rate_hz = k == 0 ? 48000 : 192000;
+		np->fft_size = k == 0 ? 512 : 16;
+		np->bins = np->fft_size / 2 + 1;
+		np->frames = k == 0 ? 93 : 1;
+		np->level_db = k == 0 ? -61.237 : -144;
+		np->power = calloc((size_t)np->bins, sizeof *np->power);
+		np->tonal = calloc((size_t)np->bins, 1);
+		for (int i = 0; i < np->bins; i++) {
+			uint32_t u;
+
+			do
+				u = (uint32_t)test_xorshift64(&st) & 0x7fffffffu;
+			while ((u & 0x7f800000u) == 0x7f800000u);
+			memcpy(&np->power[i], &u, sizeof u);
+			np->tonal[i] = k == 0 && i % 7 == 3;
+		}
+	}
+	session_sort_noise_prints(s);
+
 	s->next_id[ID_TRACK] = 40;
 	s->next_id[ID_MARKER] = 7;
 	if (err != 0) {
@@ -405,6 +434,25 @@ check_session(const struct session *a, const struct session *b)
 		check_str(x->comment, y->comment);
 		check_str(x->colour, y->colour);
 	}
+	CHECK_INT_EQ(a->noise_print_count, b->noise_print_count);
+	for (size_t i = 0; i < a->noise_print_count && i < b->noise_print_count;
+	    i++) {
+		const struct noise_print *x = &a->noise_prints[i];
+		const struct noise_print *y = &b->noise_prints[i];
+
+		CHECK_ID(x->id, y->id);
+		check_str(x->name, y->name);
+		check_str(x->origin, y->origin);
+		CHECK_INT_EQ(x->sample_rate_hz, y->sample_rate_hz);
+		CHECK_INT_EQ(x->fft_size, y->fft_size);
+		CHECK_INT_EQ(x->frames, y->frames);
+		CHECK_EXACT(x->level_db, y->level_db);
+		REQUIRE(x->bins == y->bins);
+		/* every bit of every float */
+		CHECK(memcmp(x->power, y->power, (size_t)x->bins * sizeof *x->power)
+		    == 0);
+		CHECK(memcmp(x->tonal, y->tonal, (size_t)x->bins) == 0);
+	}
 }
 
 /* ---- tests -------------------------------------------------------------- */
@@ -432,6 +480,11 @@ test_memory_round_trip(void)
 	CHECK(strstr(b1, "-3.0000000000000004") != NULL);
 	CHECK(strstr(b1, "日本語") != NULL);   /* raw UTF-8, not &#x...; */
 	CHECK(strstr(b1, "rate=\"29.97\" drop-frame=\"true\" start=\"00:59:58;02\"") != NULL);
+	/* noise prints in id order, between the sources and the buses */
+	CHECK(strstr(b1, "</sources>\n  <noise-prints>\n    <noise-print id=\"N2\"") != NULL);
+	CHECK(strstr(b1, "<noise-print id=\"N6\"") > strstr(b1, "<noise-print id=\"N2\""));
+	CHECK(strstr(b1, "</noise-prints>\n  <buses>") != NULL);
+	CHECK(strstr(b1, "marker=\"7\" noise-print=\"7\"/>") != NULL);
 
 	rc = session_xml_validate_schema_memory(b1, n1, "rich", &d);
 	if (rc != 0)
