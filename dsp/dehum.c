@@ -31,8 +31,11 @@ typedef float v4 __attribute__((vector_size(16)));
 #define SCALE_UP_S 4.0  /* the robust residual scale rises this slowly */
 #define SCALE_DOWN_S 0.1 /* and falls this fast */
 #define CLIP2 1.0f      /* residual updates clipped at that scale (power ratio) */
+#define LOOP_HARMONICS 4 /* the loop listens to harmonics 1..4 only */
+#define FORGET_RATIO 4.0 /* estimate this far (power) above the input: forget */
+#define FORGET_FLOOR 1e-15f /* a forgotten estimate below this (-300 dBFS) is 0 */
 #define GLIDE_S 0.040   /* gain glides and bank crossfades */
-#define PULL 0.015      /* tracked fundamental within nominal * (1 +- PULL) */
+#define PULL 0.004      /* tracked fundamental within nominal * (1 +- PULL): +-0.2 Hz at 50 */
 #define SWITCH_RATIO 2.0f /* auto: the other bank must hold this much more power */
 #define INPUT_MAX 1e6f
 
@@ -44,7 +47,8 @@ struct dehum_chan {
 	float dr[NH] __attribute__((aligned(16)));   /* its per-frame increment */
 	float di[NH] __attribute__((aligned(16)));
 	float pr[NH], pi[NH]; /* fast estimate, for the frequency loop */
-	float s2[NH];         /* typical residual power per block (robust scale) */
+	float s2[NH];         /* typical |p - c|^2 (robust scale) */
+	bool forget;          /* the input is weaker than the estimate: decay it */
 };
 
 struct dehum_bank {
@@ -76,6 +80,8 @@ struct dehum {
 	float dgh[NH] __attribute__((aligned(16))); /* its per-frame increment */
 	float gh_to[NH];   /* where gh lands at the end of this block */
 	float step;        /* glide step per block */
+	float xx[DSP_MAX_CHANNELS]; /* sum of x^2 this block */
+	float px[DSP_MAX_CHANNELS]; /* input power, smoothed over 20 ms */
 	float a_narrow, a_track, a_up, a_down;
 	double k_phase, k_freq; /* loop gains per block: rad per rad, rad/frame per rad */
 	struct dehum_bank bank[2];
@@ -182,6 +188,8 @@ dehum_reset(struct dehum *k)
 	k->auto_mains = k->p.mains_hz == 0;
 	k->selected = 0;
 	k->pos = 0;
+	memset(k->xx, 0, sizeof k->xx);
+	memset(k->px, 0, sizeof k->px);
 	k->amount = (float)k->p.amount;
 	k->h_run = k->p.harmonics;
 	for (int h = 0; h < NH; h++) {
@@ -321,46 +329,71 @@ bank_block_end(struct dehum *k, struct dehum_bank *b, int nh)
 
 	for (int c = 0; c < k->channels; c++) {
 		struct dehum_chan *ch = &b->ch[c];
+		const bool forget = ch->forget;
+		double ph = 0;
 
 		for (int h = 0; h < nh; h++) {
 			/* m: what the residual still holds at this harmonic */
-			float mr = ch->accr[h] * scale, mi = ch->acci[h] * scale;
-			const float r2 = mr * mr + mi * mi, lim2 = CLIP2 * ch->s2[h];
-
-			/* Huber: a residual far above its usual size is speech
-			 * passing through, not hum changing; it moves the
-			 * estimate only as far as a usual one would */
-			if (ch->s2[h] < 0 || !(ch->s2[h] < DSP_STATE_CEILING))
-				ch->s2[h] = r2 < DSP_STATE_CEILING ? r2 : 0; /* first block */
-			else
-				ch->s2[h] += (r2 > ch->s2[h] ? k->a_up : k->a_down) * (r2 - ch->s2[h]);
-			if (ch->s2[h] < DSP_STATE_FLOOR)
-				ch->s2[h] = 0;
-			if (r2 > lim2 && ch->s2[h] > 0) {
-				const float f = lim2 > 0 ? sqrtf(lim2 / r2) : 0.0f;
-
-				mr *= f;
-				mi *= f;
-			}
+			const float mr = ch->accr[h] * scale, mi = ch->acci[h] * scale;
+			float dr, di, r2;
 
 			dsp_state_guard(&ch->cr[h], &ch->ci[h]);
-			/* closed loop: the amplitude moves by a_narrow of the
-			 * residual, spread over the next block */
-			ch->dr[h] = an * mr * (1.0f / BLOCK);
-			ch->di[h] = an * mi * (1.0f / BLOCK);
-			dsp_state_guard(&ch->dr[h], &ch->di[h]);
-			/* the hum itself (residual + estimate), for the loop */
+			/* p: the hum at this harmonic (residual + estimate, so
+			 * no image of the hum), smoothed over 20 ms */
 			ch->pr[h] += at * (mr + ch->cr[h] - ch->pr[h]);
 			ch->pi[h] += at * (mi + ch->ci[h] - ch->pi[h]);
 			dsp_state_guard(&ch->pr[h], &ch->pi[h]);
+			/* d: how far the estimate is from it, smoothed (so the
+			 * other harmonics' leakage into one block's m does not
+			 * make it flicker) */
+			dr = ch->pr[h] - ch->cr[h];
+			di = ch->pi[h] - ch->ci[h];
+			r2 = dr * dr + di * di;
+			/* Huber: a distance far above its usual size is speech
+			 * passing through, not hum changing; the estimate
+			 * then moves only as far as a usual one would move it */
+			if (ch->s2[h] < 0)
+				ch->s2[h] = r2; /* first block */
+			else
+				ch->s2[h] += (r2 > ch->s2[h] ? k->a_up : k->a_down) * (r2 - ch->s2[h]);
+			if (!(ch->s2[h] >= DSP_STATE_FLOOR && ch->s2[h] < DSP_STATE_CEILING))
+				ch->s2[h] = 0;
+			if (forget) {
+				/* the input holds less than the hum estimate:
+				 * the hum has gone (a mute, an edit) */
+				dr = -ch->cr[h] * (at / an);
+				di = -ch->ci[h] * (at / an);
+			} else if (r2 > CLIP2 * ch->s2[h]) {
+				const float f = sqrtf(CLIP2 * ch->s2[h] / r2);
+
+				dr *= f;
+				di *= f;
+			}
+			/* the estimate moves by a_narrow of d, spread over the
+			 * next block */
+			ch->dr[h] = an * dr * (1.0f / BLOCK);
+			ch->di[h] = an * di * (1.0f / BLOCK);
+			/* increments are tiny by nature: guard them against
+			 * corruption only; a forgotten estimate ends at 0 */
+			if (!(fabsf(ch->dr[h]) < DSP_STATE_CEILING && fabsf(ch->di[h]) < DSP_STATE_CEILING) ||
+			    (forget && fabsf(ch->cr[h]) < FORGET_FLOOR && fabsf(ch->ci[h]) < FORGET_FLOOR)) {
+				ch->cr[h] = ch->ci[h] = 0;
+				ch->dr[h] = ch->di[h] = 0;
+			}
+			ph += (double)ch->cr[h] * ch->cr[h] + (double)ch->ci[h] * ch->ci[h];
+			if (h >= LOOP_HARMONICS)
+				goto next;
 			/* Im(p * conj(c)) = |p||c| sin(hum phase - estimate's
 			 * phase): h times the fundamental's phase error */
 			num += (double)ch->pi[h] * ch->cr[h] - (double)ch->pr[h] * ch->ci[h];
 			den += (double)(h + 1) * ((double)ch->cr[h] * ch->cr[h] +
 			    (double)ch->ci[h] * ch->ci[h]);
-			score += (double)ch->cr[h] * ch->cr[h] + (double)ch->ci[h] * ch->ci[h];
+next:
 			ch->accr[h] = ch->acci[h] = 0;
 		}
+		score += ph;
+		/* the subtracted hum (power ph / 2) against the input's */
+		ch->forget = 0.5 * ph > FORGET_RATIO * k->px[c];
 	}
 	b->score = (float)score;
 	b->g = b->g_to;
@@ -395,6 +428,13 @@ static void
 block_end(struct dehum *k)
 {
 	int h_new = k->p.harmonics;
+
+	for (int c = 0; c < k->channels; c++) {
+		k->px[c] += k->a_track * (k->xx[c] * (1.0f / BLOCK) - k->px[c]);
+		if (k->px[c] < DSP_STATE_FLOOR)
+			k->px[c] = 0;
+		k->xx[c] = 0;
+	}
 
 	k->amount = glide(k->amount, (float)k->p.amount, k->step);
 	for (int h = 0; h < NH; h++) {
@@ -462,6 +502,7 @@ run_segment(struct dehum *k, float *const *buf, int off, int n)
 			if (!(fabsf(v) <= INPUT_MAX))
 				v = 0;
 			x[c] = y[c] = v;
+			k->xx[c] += v * v;
 		}
 		for (int i = 0; i < 2; i++) {
 			struct dehum_bank *b = &k->bank[i];

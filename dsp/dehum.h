@@ -28,8 +28,13 @@
  * with the narrow one; Im(fast * conj(narrow)), summed over harmonics and
  * channels and divided by sum h*|narrow|^2, is the fundamental's phase
  * error. (Comparing an estimate with itself a block later is biased by
- * every non-hum component; this product is not.) The fundamental is held
- * within 1.5% of the nominal mains frequency.
+ * every non-hum component; this product is much less.) Only harmonics 1..4
+ * feed the loop, and the fundamental is held within 0.4% of the nominal
+ * mains frequency (+-0.2 Hz at 50 Hz), so a voice partial can pull it at
+ * most that far. Known limit: a steady tone (a held sung note) within a
+ * few Hz of one of those four harmonics and as loud as the hum biases the
+ * loop towards that edge, and the hum at the higher harmonics is then
+ * removed far less; gliding speech does not.
  *
  * Speech. The estimate is closed-loop (it is moved by what the residual
  * still holds at each harmonic) and robust: each harmonic keeps a running
@@ -73,8 +78,9 @@
  *
  * Threads and ownership: dehum_create/dehum_destroy on the control thread
  * (they allocate); dehum_set_params, dehum_process, dehum_reset and
- * dehum_latency are RT-safe (no allocation, no locks, libm only at block
- * ends: 2 cos/sin per bank per 32 frames), called from one thread at a time.
+ * dehum_latency are RT-safe (no allocation, no locks; libm only at block
+ * ends: cos/sin per bank and a sqrtf per clipped residual, every 32
+ * frames), called from one thread at a time.
  */
 #ifndef DUBSTAGE_DSP_DEHUM_H
 #define DUBSTAGE_DSP_DEHUM_H
