@@ -78,18 +78,32 @@ deinterleave(struct buffers *b, int64_t at, int frames)
 			b->plane[c][at + i] = b->inter[(size_t)i * (size_t)b->channels + (size_t)c];
 }
 
-/* Replaces NaN and infinities by 0; returns how many. */
+static void
+interleave(struct buffers *b, int64_t at, int frames)
+{
+	for (int i = 0; i < frames; i++)
+		for (int c = 0; c < b->channels; c++)
+			b->inter[(size_t)i * (size_t)b->channels + (size_t)c] = b->plane[c][at + i];
+}
+
+/* Replaces NaN and infinities by 0 and returns how many; adds the samples
+ * at full scale to *clipped when it is not NULL. */
 static int64_t
-sanitise(struct buffers *b, int64_t at, int frames)
+sanitise(struct buffers *b, int64_t at, int frames, int64_t *clipped)
 {
 	int64_t n = 0;
 
 	for (int c = 0; c < b->channels; c++)
-		for (int i = 0; i < frames; i++)
-			if (!isfinite(b->plane[c][at + i])) {
+		for (int i = 0; i < frames; i++) {
+			float x = b->plane[c][at + i];
+
+			if (!isfinite(x)) {
 				b->plane[c][at + i] = 0.0f;
 				n++;
+			} else if (clipped != NULL && fabsf(x) >= CLIP_LEVEL) {
+				(*clipped)++;
 			}
+		}
 	return n;
 }
 
@@ -114,6 +128,23 @@ read_range(SNDFILE *f, const char *path, struct buffers *b, int64_t start,
 		    (size_t)(want - got) * (size_t)b->channels * sizeof(float));
 		deinterleave(b, done, want);
 		done += want;
+	}
+	return 0;
+}
+
+/* Writes planes [at, at+n) of b at the current position of f. */
+static int
+write_range(SNDFILE *f, const char *path, struct buffers *b, int64_t at,
+    int64_t n, struct diag *d)
+{
+	for (int64_t done = 0; done < n; ) {
+		int k = n - done < BLOCK ? (int)(n - done) : BLOCK;
+
+		interleave(b, at + done, k);
+		if (sf_writef_float(f, b->inter, k) != k)
+			return diag_set(d, ERR_IO, path, 0, "write failed (disk "
+			    "full?): %s", sf_strerror(f));
+		done += k;
 	}
 	return 0;
 }
@@ -159,20 +190,6 @@ run_prechain(const struct clean_spec *spec, enum clean_stage_kind until,
 	return 0;
 }
 
-/* Learns a noise profile from planes [0, n) of b. */
-static int
-learn(struct buffers *b, int64_t n, int rate_hz, const char *what,
-    struct noise_profile *out, struct diag *d)
-{
-	const char *why = NULL;
-
-	if (noise_profile_learn((const float *const *)b->plane, b->channels, n,
-	    rate_hz, out, &why) != 0)
-		return diag_set(d, ERR_INVALID, NULL, 0, "%s: %s", what,
-		    why != NULL ? why : "cannot learn a noise profile");
-	return 0;
-}
-
 static int64_t
 clamp_selection(struct clean_range r, int rate_hz)
 {
@@ -181,24 +198,31 @@ clamp_selection(struct clean_range r, int rate_hz)
 	return n < max ? n : max;
 }
 
-/* The denoiser's profile from spec->profile_from of the input. */
+/* Learns a noise profile from frames [from.start, from.end) of f (at most
+ * PROFILE_MAX_SECONDS), after the stages of spec before `until` (none when
+ * spec is NULL). what names the selection in messages. */
 static int
-learn_input_profile(SNDFILE *in, const char *path, const struct clean_spec *spec,
-    int channels, int rate_hz, struct noise_profile *out, struct diag *d)
+learn_range(SNDFILE *f, const char *path, int channels, int rate_hz,
+    struct clean_range from, const struct clean_spec *spec,
+    enum clean_stage_kind until, const char *what, struct noise_profile *out,
+    struct diag *d)
 {
 	struct buffers b;
-	int64_t n = clamp_selection(spec->profile_from, rate_hz);
+	int64_t n = clamp_selection(from, rate_hz);
+	const char *why = NULL;
 	int rc;
 
 	if ((rc = buffers_alloc(&b, channels, n > BLOCK ? n : BLOCK, d)) != 0)
 		return rc;
-	rc = read_range(in, path, &b, spec->profile_from.start, n, d);
+	rc = read_range(f, path, &b, from.start, n, d);
 	if (rc == 0)
-		sanitise(&b, 0, (int)n);
-	if (rc == 0)
-		rc = run_prechain(spec, CLEAN_DENOISE, &b, n, rate_hz, d);
-	if (rc == 0)
-		rc = learn(&b, n, rate_hz, "--profile-from", out, d);
+		sanitise(&b, 0, (int)n, NULL);
+	if (rc == 0 && spec != NULL)
+		rc = run_prechain(spec, until, &b, n, rate_hz, d);
+	if (rc == 0 && noise_profile_learn((const float *const *)b.plane,
+	    channels, n, rate_hz, out, &why) != 0)
+		rc = diag_set(d, ERR_INVALID, NULL, 0, "%s: %s", what,
+		    why != NULL ? why : "cannot learn a noise profile");
 	buffers_free(&b);
 	return rc;
 }
@@ -245,11 +269,8 @@ stream(struct render *R, struct diag *d)
 		memset(R->b.inter + (size_t)got * (size_t)ch, 0,
 		    (size_t)(n - got) * (size_t)ch * sizeof(float));
 		deinterleave(&R->b, 0, n);
-		for (int c = 0; c < ch; c++)
-			for (int i = 0; i < got; i++)
-				if (fabsf(R->b.plane[c][i]) >= CLIP_LEVEL)
-					R->r.clipped_samples++;
-		R->r.nonfinite_samples += sanitise(&R->b, 0, n);
+		R->r.nonfinite_samples += sanitise(&R->b, 0, got,
+		    &R->r.clipped_samples);
 		clean_chain_process(R->chain, R->b.plane, n);
 		fed += n;
 		out_from = skip < n ? (int)skip : n;
@@ -258,15 +279,13 @@ stream(struct render *R, struct diag *d)
 		if (written + out_n > R->frames)
 			out_n = (int)(R->frames - written);
 		if (out_n > 0) {
-			sanitise(&R->b, out_from, out_n);
-			for (int i = 0; i < out_n; i++)
-				for (int c = 0; c < ch; c++)
-					R->b.inter[(size_t)i * (size_t)ch + (size_t)c] =
-					    R->b.plane[c][out_from + i];
-			if (sf_writef_float(R->out, R->b.inter, out_n) != out_n)
-				return diag_set(d, ERR_IO, R->job->out_path, 0,
-				    "write failed (disk full?): %s",
-				    sf_strerror(R->out));
+			int rc;
+
+			sanitise(&R->b, out_from, out_n, NULL);
+			rc = write_range(R->out, R->job->out_path, &R->b, out_from,
+			    out_n, d);
+			if (rc != 0)
+				return rc;
 			written += out_n;
 		}
 		if (R->job->progress != NULL)
@@ -350,9 +369,7 @@ static int
 fill_profile(struct render *R, struct noise_profile *out, struct diag *d)
 {
 	struct clean_range from = { 0, 0 };
-	struct buffers b;
 	const char *what = "--fill-from";
-	int64_t n;
 	int rc;
 
 	if (R->spec->have_fill_from) {
@@ -371,87 +388,40 @@ fill_profile(struct render *R, struct noise_profile *out, struct diag *d)
 	if (from.start < R->start || from.end > R->start + R->frames)
 		return diag_set(d, ERR_INVALID, NULL, 0, "%s is outside the "
 		    "rendered range", what);
-	n = clamp_selection(from, R->info.samplerate);
-	if ((rc = buffers_alloc(&b, R->info.channels, n > BLOCK ? n : BLOCK, d)) != 0)
-		return rc;
-	rc = read_range(R->out, R->job->out_path, &b, from.start - R->start, n, d);
-	if (rc == 0)
-		rc = learn(&b, n, R->info.samplerate, what, out, d);
-	buffers_free(&b);
-	return rc;
+	/* output frames count from the start of the rendered range */
+	from.start -= R->start;
+	from.end -= R->start;
+	return learn_range(R->out, R->job->out_path, R->info.channels,
+	    R->info.samplerate, from, NULL, CLEAN_DECLICK, what, out, d);
 }
 
-/* Fills output frames [g.start, g.end) (input coordinates) with tone, with
- * equal-power crossfades over the FILL_XFADE_MS before and after the gap
- * (clamped to the rendered range). */
+/* Fills output frames [g.start, g.end) (input coordinates) with tone:
+ * roomtone_fill over the gap widened by FILL_XFADE_MS on each side, so its
+ * equal-power crossfades lie just outside the gap (in the good audio
+ * around it) and the gap itself is all tone; at the ends of the rendered
+ * range the widening is clipped. */
 static int
 fill_gap(struct render *R, struct roomtone *tone, struct clean_range g,
     struct diag *d)
 {
-	const int ch = R->info.channels;
 	const int64_t xf = (int64_t)R->info.samplerate * FILL_XFADE_MS / 1000;
-	int64_t a = g.start - R->start, z = g.end - R->start;
-	int64_t lo = a - xf < 0 ? 0 : a - xf;
-	int64_t hi = z + xf > R->frames ? R->frames : z + xf;
-	struct buffers orig, syn;
-	int64_t n = hi - lo;
+	int64_t a = g.start - R->start - xf, z = g.end - R->start + xf;
+	int64_t lo = a < 0 ? 0 : a, hi = z > R->frames ? R->frames : z;
+	struct buffers b;
 	int rc;
 
-	if ((rc = buffers_alloc(&orig, ch, n, d)) != 0)
+	if ((rc = buffers_alloc(&b, R->info.channels, hi - lo, d)) != 0)
 		return rc;
-	if ((rc = buffers_alloc(&syn, ch, n, d)) != 0) {
-		buffers_free(&orig);
-		return rc;
-	}
-	/* read_range works in BLOCK pieces through the interleaved buffer */
-	free(orig.inter);
-	orig.inter = R->b.inter;
-	rc = read_range(R->out, R->job->out_path, &orig, lo, n, d);
-	orig.inter = NULL;
-	if (rc == 0) {
-		for (int64_t done = 0; done < n; ) {
-			float *p[DSP_MAX_CHANNELS];
-			int k = n - done < BLOCK ? (int)(n - done) : BLOCK;
-
-			for (int c = 0; c < ch; c++)
-				p[c] = syn.plane[c] + done;
-			roomtone_generate(tone, p, k);
-			done += k;
-		}
-		for (int64_t i = 0; i < n; i++) {
-			int64_t t = lo + i;
-			double w = 1.0;   /* weight of the synthetic tone */
-
-			if (t < a)
-				w = (double)(t - (a - xf) + 1) / (double)(xf + 1);
-			else if (t >= z)
-				w = (double)((z + xf) - t) / (double)(xf + 1);
-			for (int c = 0; c < ch; c++) {
-				double th = w * M_PI / 2;
-
-				orig.plane[c][i] = (float)(orig.plane[c][i] * cos(th) +
-				    syn.plane[c][i] * sin(th));
-			}
-		}
-		if (sf_seek(R->out, lo, SEEK_SET) < 0)
-			rc = diag_set(d, ERR_IO, R->job->out_path, 0,
-			    "cannot seek: %s", sf_strerror(R->out));
-		for (int64_t done = 0; rc == 0 && done < n; ) {
-			int k = n - done < BLOCK ? (int)(n - done) : BLOCK;
-
-			for (int i = 0; i < k; i++)
-				for (int c = 0; c < ch; c++)
-					R->b.inter[(size_t)i * (size_t)ch + (size_t)c] =
-					    orig.plane[c][done + i];
-			if (sf_writef_float(R->out, R->b.inter, k) != k)
-				rc = diag_set(d, ERR_IO, R->job->out_path, 0,
-				    "write failed (disk full?): %s",
-				    sf_strerror(R->out));
-			done += k;
-		}
-	}
-	buffers_free(&orig);
-	buffers_free(&syn);
+	rc = read_range(R->out, R->job->out_path, &b, lo, hi - lo, d);
+	if (rc == 0 && roomtone_fill(tone, b.plane, b.channels, (long)(hi - lo),
+	    (long)(a - lo), (long)(z - a), (int)xf) != 0)
+		rc = diag_set(d, ERR_NOMEM, NULL, 0, "out of memory");
+	if (rc == 0 && sf_seek(R->out, lo, SEEK_SET) < 0)
+		rc = diag_set(d, ERR_IO, R->job->out_path, 0, "cannot seek: %s",
+		    sf_strerror(R->out));
+	if (rc == 0)
+		rc = write_range(R->out, R->job->out_path, &b, 0, hi - lo, d);
+	buffers_free(&b);
 	return rc;
 }
 
@@ -646,8 +616,9 @@ clean_render(const struct clean_job *job, const struct clean_spec *spec,
 			    "--profile-from is outside the file");
 			goto out;
 		}
-		rc = learn_input_profile(R.in, job->in_path, spec, R.info.channels,
-		    R.info.samplerate, &R.r.profile, d);
+		rc = learn_range(R.in, job->in_path, R.info.channels,
+		    R.info.samplerate, spec->profile_from, spec, CLEAN_DENOISE,
+		    "--profile-from", &R.r.profile, d);
 		if (rc != 0)
 			goto out;
 		R.r.learned_profile = true;

@@ -1,5 +1,6 @@
 /* dubstage bounce: render a session's master (and stems) to WAV files. */
 #include "cli/cli.h"
+#include "cli/interrupt.h"
 #include "cli/progress.h"
 #include "base/error.h"
 #include "base/strutil.h"
@@ -10,18 +11,8 @@
 #include "session/session.h"
 
 #include <getopt.h>
-#include <signal.h>
 #include <string.h>
 #include <unistd.h>
-
-static volatile sig_atomic_t interrupted;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
 
 static int
 run(int argc, char **argv, FILE *out, FILE *err)
@@ -47,7 +38,7 @@ run(int argc, char **argv, FILE *out, FILE *err)
 	struct bounce_result res;
 	struct cli_progress pr;
 	struct session *s = NULL;
-	struct sigaction sa, old_int, old_term;
+	struct cli_interrupt ci;
 	struct diag d;
 	const char *range = NULL;
 	const struct qc_spec *spec = NULL;
@@ -127,11 +118,8 @@ run(int argc, char **argv, FILE *out, FILE *err)
 	}
 
 	/* an interrupted bounce is abandoned cleanly: nothing half-written */
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	bo.cancel = &interrupted;
+	cli_interrupt_catch(&ci, false);
+	bo.cancel = &cli_interrupted;
 	if (!quiet && isatty(fileno(err))) {
 		bo.progress = cli_progress_show;
 		bo.progress_ctx = &pr;
@@ -143,8 +131,7 @@ run(int argc, char **argv, FILE *out, FILE *err)
 	} else {
 		rc = bounce_run(s, &bo, &res, &d);
 	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	cli_interrupt_release(&ci);
 	if (rc != 0) {
 		diag_format(&d, msg, sizeof msg);
 		fprintf(err, "%sdubstage bounce: %s%s\n", bo.progress ? "\n" : "",

@@ -11,11 +11,11 @@
  * and the clip is pointed at it, undoably; the session is then saved.
  */
 #include "cli/cli.h"
+#include "cli/interrupt.h"
 #include "cli/progress.h"
 #include "clean/clean.h"
 #include "clean/options.h"
 
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -102,21 +102,13 @@ run_session(int argc, char **argv, const struct clean_args *a, FILE *out,
 	    err);
 }
 
-static volatile sig_atomic_t interrupted;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
 static int
 run_file(struct clean_args *a, FILE *out, FILE *err)
 {
 	struct clean_job job = { 0 };
 	struct clean_result r;
 	struct cli_progress pr;
+	struct cli_interrupt ci;
 	struct diag d;
 	double fps = DEFAULT_FPS;
 	char msg[2200];
@@ -171,24 +163,16 @@ run_file(struct clean_args *a, FILE *out, FILE *err)
 	job.in_path = a->operands[0];
 	job.out_path = a->output;
 	job.format = a->pcm24 ? CLEAN_OUT_PCM24 : CLEAN_OUT_FLOAT32;
-	job.cancel = &interrupted;
+	job.cancel = &cli_interrupted;
 	if (!a->quiet && isatty(fileno(err))) {
 		job.progress = cli_progress_show;
 		job.progress_ctx = &pr;
 	}
 	cli_progress_start(&pr, err);
-	{
-		struct sigaction sa, old_int, old_term;
-
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = on_signal;
-		sigaction(SIGINT, &sa, &old_int);
-		sigaction(SIGTERM, &sa, &old_term);
-		diag_clear(&d);
-		rc = clean_render(&job, &a->spec, &r, &d);
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGTERM, &old_term, NULL);
-	}
+	cli_interrupt_catch(&ci, false);
+	diag_clear(&d);
+	rc = clean_render(&job, &a->spec, &r, &d);
+	cli_interrupt_release(&ci);
 	if (rc != 0) {
 		diag_format(&d, msg, sizeof msg);
 		fprintf(err, "%sdubstage clean: %s; %s was not written\n",

@@ -5,6 +5,7 @@
  * own time per period.
  */
 #include "cli/cli.h"
+#include "cli/interrupt.h"
 #include "base/error.h"
 #include "base/json.h"
 #include "base/strutil.h"
@@ -13,19 +14,9 @@
 #include "session/session.h"
 
 #include <getopt.h>
-#include <signal.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static volatile sig_atomic_t interrupted;
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
 
 struct play_args {
 	const char *from, *stats, *loop;
@@ -147,7 +138,7 @@ play_loop(struct live *e, const struct session *s, int64_t want_frames,
 	char tc[32];
 
 	live_play(e);
-	while (!interrupted) {
+	while (!cli_interrupted) {
 		nanosleep(&tick, NULL);
 		live_poll(e);
 		live_status(e, &st);
@@ -181,7 +172,7 @@ run(int argc, char **argv, FILE *out, FILE *err)
 	struct live *e = NULL;
 	struct live_status st;
 	struct live_timing t;
-	struct sigaction sa, old_int, old_term, old_hup;
+	struct cli_interrupt ci;
 	struct diag d;
 	int64_t from, loop_a = 0, loop_b = 0;
 	char msg[2200];
@@ -216,20 +207,14 @@ run(int argc, char **argv, FILE *out, FILE *err)
 	}
 
 	/* a dropped SSH connection (SIGHUP) stops cleanly like ^C */
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
+	cli_interrupt_catch(&ci, true);
 	if (loop_b > loop_a)
 		live_set_loop(e, loop_a, loop_b);
 	if (from != s->timecode.start_frames || loop_b > loop_a)
 		live_locate(e, from);
 	play_loop(e, s, a.seconds > 0 ? (int64_t)(a.seconds * s->sample_rate_hz) :
 	    0, loop_b > loop_a, err);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGHUP, &old_hup, NULL);
+	cli_interrupt_release(&ci);
 
 	live_status(e, &st);
 	live_timing(e, &t);
