@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The insert kind that runs each stage (engine/inserts.h lists their
+ * parameters). */
 static const char *const stage_kinds[CLEAN_STAGE_COUNT] = {
 	[CLEAN_DECLICK] = "declick",
 	[CLEAN_DEPLOSIVE] = "deplosive",
@@ -24,12 +26,6 @@ struct clean_chain {
 	int channels;
 	int latency;
 };
-
-const char *
-clean_stage_kind_name(enum clean_stage_kind k)
-{
-	return (unsigned)k < CLEAN_STAGE_COUNT ? stage_kinds[k] : "?";
-}
 
 void
 clean_spec_init(struct clean_spec *s)

@@ -55,11 +55,6 @@ enum clean_stage_kind {
 	CLEAN_STAGE_COUNT
 };
 
-/* The insert kind that runs a stage: "declick", "deplosive", "dehum",
- * "denoise", "deess", "leveller" (engine/inserts.h lists their
- * parameters). */
-const char *clean_stage_kind_name(enum clean_stage_kind k);
-
 /* A stage: on or off, and the parameters given (insert parameter names
  * and values; the rest keep the kernel's defaults). */
 struct clean_stage {

@@ -243,7 +243,8 @@ clean_split_range(const char *text, char *a, char *b, size_t size)
 	return 0;
 }
 
-int64_t
+/* A time of a file in frames, or -1 when malformed. */
+static int64_t
 clean_file_time(const char *text, int rate_hz, double fps)
 {
 	int h, m, s, f;

@@ -58,10 +58,8 @@ int clean_parse_timecode(const char *text, int *h, int *m, int *s, int *f);
  * < size bytes). 0 or ERR_PARSE. */
 int clean_split_range(const char *text, char *a, char *b, size_t size);
 
-/* A time of a file at rate_hz: seconds, or a timecode counted from the
- * file's start at fps frames per second. Frames, or -1 when malformed. */
-int64_t clean_file_time(const char *text, int rate_hz, double fps);
-/* A range "A-B" of file times into r; 0, ERR_PARSE, or ERR_INVALID when
+/* A range "A-B" of times of a file at rate_hz into r: seconds, or
+ * timecodes counted from the file's start at fps frames per second; 0, ERR_PARSE, or ERR_INVALID when
  * B <= A. */
 int clean_file_range(const char *text, int rate_hz, double fps,
     struct clean_range *r);
