@@ -13,9 +13,14 @@
  * is large on a click and for 24 frames after it, the backward residual on
  * it and 24 frames before it; the detector takes min(|forward|, |backward|)
  * per frame, which is large only on the click itself, and compares it with
- * threshold(sensitivity) * the window's robust residual scale (1.4826 *
- * median). Exceedances closer than 8 frames join one event; an event gets
- * 2 frames of margin each side, and events longer than max_click_ms are
+ * the larger of threshold(sensitivity) * the window's robust residual
+ * scale (1.4826 * median) and twice the window's 98th percentile (voiced
+ * speech, synthetic voices above all, leaves a few large residuals at every
+ * glottal pulse; a click must stand above those too). Exceedances closer
+ * than 8 frames join one event; an event gets 2 frames of margin each side
+ * plus half its length after it (clicks decay, and a tail left below the
+ * threshold would poison the interpolation), and events longer than
+ * max_click_ms are
  * left alone (not a click: a plosive or a note onset). Each event's
  * samples are then replaced by the values that minimise the AR model's
  * residual energy given the known samples around them (a small
