@@ -17,6 +17,7 @@
  */
 #include "engine/inserts.h"
 #include "engine/inserts_internal.h"
+#include "dsp/declick.h"
 #include "dsp/deess.h"
 #include "dsp/dehum.h"
 #include "dsp/denoise.h"
@@ -199,6 +200,12 @@ state_bypass(void *state, float *const *buf, int channels, int frames)
 #define FIELD_OF(PS, field, type) { type, offsetof(struct PS, field) },
 
 /* ---- the kinds ------------------------------------------------------------ */
+
+#define DECLICK_LIST(X) \
+	X("sensitivity", sensitivity, F_DOUBLE, 0, 1) \
+	X("max-click-ms", max_click_ms, F_DOUBLE, 0.1, 5)
+#define declick_FIELD(name, field, type, lo, hi) FIELD_OF(declick_params, field, type)
+CLEANUP_KIND(declick, declick, declick_params, DECLICK_LIST)
 
 #define DENOISE_LIST(X) \
 	X("reduction-db", reduction_db, F_DOUBLE, 0, 40) \

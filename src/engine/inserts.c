@@ -192,6 +192,7 @@ static const struct insert_kind kind_dynamics = {
 static const struct insert_kind *const kinds[] = {
 	&kind_eq,
 	&kind_dynamics,
+	&insert_kind_declick,
 	&insert_kind_dehum,
 	&insert_kind_denoise,
 	&insert_kind_deess,
@@ -202,6 +203,7 @@ static const struct insert_kind *const kinds[] = {
 const char *const inserts_kinds[] = {
 	"eq",
 	"dynamics",
+	"declick",
 	"dehum",
 	"denoise",
 	"deess",
