@@ -85,6 +85,21 @@ open_writer(struct wav_out **w, const char *path, enum chan_format fmt,
 	return wav_out_open(w, path, &wo, d);
 }
 
+/* Renders the plan's next n frames once the media is there. */
+static int
+run_block(struct plan *p, int n, struct diag *d)
+{
+	int rc;
+
+	streamer_consumer_sync(plan_streamer(p));
+	if ((rc = streamer_wait_available(plan_streamer(p), n)) != 0) {
+		streamer_error(plan_streamer(p), d);
+		return rc;
+	}
+	process_run(p, n);
+	return 0;
+}
+
 int
 bounce_run(const struct session *s, const struct bounce_options *o,
     struct bounce_result *res, struct diag *d)
@@ -165,10 +180,21 @@ bounce_run(const struct session *s, const struct bounce_options *o,
 		if ((rc = freewheel_open(s, o, start, &fw, d)) != 0)
 			goto out;
 	} else {
-		plan_locate(p, start);
-		if ((rc = streamer_start(plan_streamer(p), start)) != 0) {
+		/* from the pre-roll on, so latent inserts are filled at start */
+		int64_t from = start - plan_preroll_frames(p);
+
+		plan_locate(p, from);
+		if ((rc = streamer_start(plan_streamer(p), from)) != 0) {
 			diag_set(d, rc, NULL, 0, "cannot start the media reader");
 			goto out;
+		}
+		while (from < start) {
+			int n = start - from < o->block_frames ?
+			    (int)(start - from) : o->block_frames;
+
+			if ((rc = run_block(p, n, d)) != 0)
+				goto out;
+			from += n;
 		}
 	}
 	for (pos = start; pos < end; ) {
@@ -183,12 +209,8 @@ bounce_run(const struct session *s, const struct bounce_options *o,
 			if ((rc = freewheel_next(fw, n, &planes[0], d)) != 0)
 				goto out;
 		} else {
-			streamer_consumer_sync(plan_streamer(p));
-			if ((rc = streamer_wait_available(plan_streamer(p), n)) != 0) {
-				streamer_error(plan_streamer(p), d);
+			if ((rc = run_block(p, n, d)) != 0)
 				goto out;
-			}
-			process_run(p, n);
 			planes[0] = plan_output(p);
 			for (int i = 1; i < files; i++)
 				planes[i] = plan_stem_output(p, i - 1);

@@ -74,17 +74,29 @@ name_ports(struct live *e, struct diag *d)
 	return 0;
 }
 
-/* Starts (or, when started, moves) a plan's media at frame with the loop,
- * as its consumer, and waits until it is filled. Control thread, before RT
- * sees the plan. */
+/* The pre-roll a locate of plan p runs before it is heard
+ * (plan_preroll_frames): only with the engine's own transport; under
+ * JACK's transport the engine must play the frame JACK names at once, and
+ * a latent track's first frames after a locate stay silent instead. */
+static int64_t
+preroll_for(const struct live *e, const struct plan *p)
+{
+	return e->opt.transport == LIVE_TRANSPORT_OWN ? plan_preroll_frames(p) : 0;
+}
+
+/* Starts (or, when started, moves) a plan's media at frame (less `preroll`
+ * frames, which the RT side renders unheard) with the loop, as its
+ * consumer, and waits until it is filled. Control thread, before RT sees
+ * the plan. */
 static int
-prefill(struct live *e, struct live_plan *lp, int64_t frame, bool started,
-    struct diag *d)
+prefill(struct live *e, struct live_plan *lp, int64_t frame, int64_t preroll,
+    bool started, struct diag *d)
 {
 	struct streamer *st = plan_streamer(lp->plan);
 	double give_up = live_now() + LIVE_SWAP_TIMEOUT_SECONDS;
 	int rc;
 
+	frame -= preroll;
 	plan_seek(lp->plan, frame);
 	if (started)
 		streamer_locate_loop(st, frame, e->loop_start, e->loop_end);
@@ -163,7 +175,9 @@ live_create(const struct session *s, const struct live_options *o,
 		goto fail;
 	e->follow_asked = INT64_MIN;
 	atomic_store(&e->position, e->session_start);
-	if ((rc = prefill(e, e->cur, e->session_start, false, d)) != 0)
+	e->audible_from = e->session_start;
+	if ((rc = prefill(e, e->cur, e->session_start,
+	    preroll_for(e, e->cur->plan), false, d)) != 0)
 		goto fail;
 	if ((rc = live_jack_open(e, d)) != 0) {
 		if (!o->start_offline)
@@ -247,10 +261,11 @@ static void
 locate(struct live *e, int64_t frame)
 {
 	struct live_cmd c = { .kind = LC_LOCATE, .frame = frame,
+	    .from = frame - preroll_for(e, e->ctl_plan->plan),
 	    .loop_start = e->loop_start, .loop_end = e->loop_end };
 
 	atomic_fetch_add_explicit(&e->locates_requested, 1, memory_order_release);
-	streamer_locate_loop(plan_streamer(e->ctl_plan->plan), frame,
+	streamer_locate_loop(plan_streamer(e->ctl_plan->plan), c.from,
 	    e->loop_start, e->loop_end);
 	send_command(e, &c);
 }
@@ -425,7 +440,7 @@ live_update_session(struct live *e, const struct session *s, struct diag *d)
 		/* offline: nobody plays; swap here, at the playhead */
 		struct live_plan *old = e->cur;
 
-		if ((rc = prefill(e, next, atomic_load(&e->position), false,
+		if ((rc = prefill(e, next, atomic_load(&e->position), 0, false,
 		    d)) != 0) {
 			live_plan_destroy(next);
 			return rc;
@@ -442,7 +457,7 @@ live_update_session(struct live *e, const struct session *s, struct diag *d)
 		int64_t pos = atomic_load(&e->position);
 
 		at = rolling ? frames_after(e, pos, margin) : pos;
-		if ((rc = prefill(e, next, at, attempt > 0, d)) != 0) {
+		if ((rc = prefill(e, next, at, 0, attempt > 0, d)) != 0) {
 			live_plan_destroy(next);
 			return rc;
 		}

@@ -42,6 +42,7 @@ struct live_cmd {
 	double value;
 	struct pan pan;
 	int64_t frame, loop_start, loop_end;   /* LC_LOCATE */
+	int64_t from;                          /* LC_LOCATE: frame - pre-roll */
 	uint64_t seq;
 };
 
@@ -82,6 +83,9 @@ struct live {
 	bool rolling;
 	int64_t loop_start, loop_end;
 	uint64_t locates_applied;
+	int64_t audible_from;                       /* frames before it are a
+	                                               pre-roll: rendered, not
+	                                               played or tapped */
 	int64_t follow_asked;                       /* last locate asked of control */
 
 	/* RT -> control */

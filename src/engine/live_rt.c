@@ -35,7 +35,8 @@ apply_command(struct live *e, const struct live_cmd *c)
 			e->rolling = false;
 		break;
 	case LC_LOCATE:
-		plan_seek(p, c->frame);
+		plan_seek(p, c->from);
+		e->audible_from = c->frame;
 		e->loop_start = c->loop_start;
 		e->loop_end = c->loop_end;
 		e->locates_applied++;
@@ -148,6 +149,15 @@ swap_due(struct live *e, int64_t pos)
 	    atomic_load_explicit(&e->pending_frame, memory_order_acquire) == pos;
 }
 
+/* Where the playhead is: during a pre-roll, the frame it leads up to. */
+static int64_t
+timeline_position(const struct live *e)
+{
+	int64_t pos = plan_position(e->cur->plan);
+
+	return pos < e->audible_from ? e->audible_from : pos;
+}
+
 static void
 render(struct live *e, float **ports, int nports, int n)
 {
@@ -161,8 +171,12 @@ render(struct live *e, float **ports, int nports, int n)
 		const float *const *out;
 		int port = e->out_channels;
 
+		bool preroll = pos < e->audible_from;
+
 		if (k > e->plan_opt.max_block_frames)
 			k = e->plan_opt.max_block_frames;
+		if (preroll && e->audible_from - pos < k)
+			k = (int)(e->audible_from - pos);
 		if (looping(e) && pos < e->loop_end && e->loop_end - pos < k)
 			k = (int)(e->loop_end - pos);
 		if (atomic_load_explicit(&e->pending, memory_order_acquire) != NULL) {
@@ -173,6 +187,12 @@ render(struct live *e, float **ports, int nports, int n)
 				k = (int)(f - pos);
 		}
 		process_run(p, k);
+		if (preroll) {
+			for (int c = 0; c < nports; c++)
+				memset(ports[c] + done, 0, (size_t)k * sizeof(float));
+			done += k;
+			continue;
+		}
 		out = plan_output(p);
 		for (int c = 0; c < e->out_channels; c++)
 			memcpy(ports[c] + done, out[c], (size_t)k * sizeof(float));
@@ -255,7 +275,7 @@ live_rt_process(jack_nframes_t nframes, void *arg)
 		if (!e->rolling && atomic_load(&e->pending) != NULL)
 			swap_plan(e);
 	}
-	atomic_store_explicit(&e->position, plan_position(e->cur->plan),
+	atomic_store_explicit(&e->position, timeline_position(e),
 	    memory_order_relaxed);
 	atomic_store_explicit(&e->rolling_pub, e->rolling, memory_order_relaxed);
 	atomic_fetch_add_explicit(&e->periods, 1, memory_order_relaxed);

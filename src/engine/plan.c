@@ -318,6 +318,8 @@ strip_common(struct plan *p, const struct session *s, struct pl_strip *ps,
 	if ((rc = bind_profiles(s, ps, d)) != 0)
 		return rc;
 	ps->latency = inserts_latency(ps->inserts, ps->insert_count);
+	if (ps->latency > p->preroll)
+		p->preroll = ps->latency;
 	if (ps->latency > 0 && id.kind != ID_TRACK) {
 		char b[16];
 
@@ -763,6 +765,7 @@ plan_destroy(struct plan *p)
 
 struct streamer *plan_streamer(struct plan *p) { return p->streamer; }
 int64_t plan_position(const struct plan *p) { return p->position; }
+int plan_preroll_frames(const struct plan *p) { return p->preroll; }
 int plan_output_channels(const struct plan *p) { return p->out_channels; }
 enum chan_format plan_output_format(const struct plan *p) { return p->out_format; }
 

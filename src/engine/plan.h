@@ -77,6 +77,19 @@ void plan_seek(struct plan *p, int64_t position_frames);
 int64_t plan_position(const struct plan *p);
 
 /*
+ * The pre-roll a start at a position needs: the largest latency of a
+ * track's inserts (0 when none has any). A seek resets the inserts, and a
+ * latent track plays its clips early, so right after a seek to frame f its
+ * insert chain would still be filling: its first `latency` frames out
+ * would be silence where the session has audio. Seeking to
+ * f - plan_preroll_frames(p) instead and discarding that many frames of
+ * output fills every chain with the audio before f, so what comes out
+ * from f on is the session's frame f on every track (bounce and the live
+ * engine's own transport do this). Any thread.
+ */
+int plan_preroll_frames(const struct plan *p);
+
+/*
  * Strips: every track, bus and the master, by index in plan order (tracks,
  * buses in signal order, the master last; not the session's order). The
  * master's id is {ID_BUS, 0}. Static after plan_compile: any thread.

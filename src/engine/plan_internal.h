@@ -167,6 +167,7 @@ struct plan {
 	int sample_rate_hz;
 	int max_block;
 	int64_t position;               /* next frame to render */
+	int preroll;                    /* the largest track latency */
 	bool meters;
 
 	struct pl_strip *strips;        /* tracks, buses (signal order), master */

@@ -177,9 +177,18 @@ render_range(const struct session *s, const struct plan_options *popt,
 		fprintf(stderr, "plan_compile: %s\n", d.message);
 		return -1;
 	}
-	plan_locate(p, start);
-	streamer_start(plan_streamer(p), start);
+	/* from the pre-roll on, as a bounce does, discarding it */
+	plan_locate(p, start - plan_preroll_frames(p));
+	streamer_start(plan_streamer(p), start - plan_preroll_frames(p));
 	channels = stem >= 0 ? plan_stem_channels(p, stem) : plan_output_channels(p);
+	for (int64_t pre = plan_preroll_frames(p); pre > 0; ) {
+		int n = pre < po.max_block_frames ? (int)pre : po.max_block_frames;
+
+		streamer_consumer_sync(plan_streamer(p));
+		streamer_wait_available(plan_streamer(p), n);
+		process_run(p, n);
+		pre -= n;
+	}
 	for (int64_t done = 0; done < frames; ) {
 		int n = block > 0 ? block : 1 + (int)((rnd = rnd * 1103515245u + 12345u) >> 16) % -block;
 		const float *const *o;

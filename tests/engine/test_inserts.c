@@ -1,10 +1,13 @@
 /*
  * Insert chains in the engine: EQ and dynamics from session parameters,
  * automation of an insert parameter, sidechain keying from another track,
- * bad parameters refused, and block-size independence with inserts.
+ * bad parameters refused, block-size independence with inserts, and the
+ * dialogue-cleanup inserts' latency compensated on tracks (refused on
+ * buses).
  */
 #include "test.h"
 #include "engine/render.h"
+#include "engine/inserts.h"
 #include "dsp/signals.h"
 
 #define RATE 48000
@@ -25,7 +28,16 @@ bursts(int64_t i, int c)
 	    0.9f * (float)sin(2 * M_PI * 100.0 * (double)i / RATE) : 0.0f;
 }
 
-static const char *sine_wav, *burst_wav;
+/* two impulses (frames 100 and 60000) on a faint noise bed */
+static float
+impulses(int64_t i, int c)
+{
+	if (i == 100 || i == 60000)
+		return 0.5f;
+	return 0.001f * hash_noise(i, c, 7u);
+}
+
+static const char *sine_wav, *burst_wav, *impulse_wav;
 
 /* Makes st's only lane one automating parameter `param` of its insert
  * `index`, with `count` zeroed points for the caller to fill in. */
@@ -223,6 +235,82 @@ test_block_sizes(void)
 	session_destroy(s);
 }
 
+static int64_t
+peak_frame(const float *x, int64_t n)
+{
+	int64_t at = 0;
+
+	for (int64_t i = 1; i < n; i++)
+		if (fabsf(x[i]) > fabsf(x[at]))
+			at = i;
+	return at;
+}
+
+/* The cleanup kinds that run live, each with its latency: a track plays
+ * its clips that much early, so what comes out is in time, from the first
+ * frame on (the render pre-rolls the chain); bypassed, the
+ * same chain is exactly the input (its delay lines keep the timing); the
+ * output does not depend on the block size, automation of a cleanup
+ * parameter included; a bus refuses a latent insert. */
+static void
+test_cleanup_latency_compensated(void)
+{
+	static const char *const kinds[] = { "declick", "dehum", "denoise",
+		"deess", "leveller" };
+	const int64_t n = 96000;
+	struct session *s = new_session(RATE, CHAN_MONO);
+	struct source *src = add_source(s, impulse_wav, 1, RATE, n);
+	struct track *t = add_track(s, "dia", CHAN_MONO);
+	float **a = alloc_planes(1, n), **b = alloc_planes(1, n);
+	struct auto_lane *l;
+	int total = 0;
+
+	add_clip(s, t, src->id, 0, n, 0);
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		int lat = insert_kind_latency(kinds[k], RATE);
+
+		CHECK(lat >= 0);
+		total += lat;
+		add_insert(&t->strip, kinds[k]);
+	}
+	CHECK(total > 24000);   /* the leveller's lookahead alone is 500 ms */
+	/* declick would repair the impulses themselves: bypass it here */
+	t->strip.inserts[0].bypass = true;
+	l = insert_lane(&t->strip, 3, "threshold-db", 2);
+	l->points[0] = (struct auto_point){ 10000, -20.0, INTERP_LINEAR };
+	l->points[1] = (struct auto_point){ 50000, 0.0, INTERP_LINEAR };
+	REQUIRE(render_range(s, NULL, 0, n, 4096, -1, a) == 1);
+	CHECK_INT_EQ(peak_frame(a[0], 45000), 100);
+	CHECK_INT_EQ(peak_frame(a[0] + 45000, n - 45000), 15000);
+	REQUIRE(render_range(s, NULL, 0, n, -999, -1, b) == 1);
+	CHECK(memcmp(a[0], b[0], (size_t)n * sizeof(float)) == 0);
+
+	for (size_t k = 0; k < t->strip.insert_count; k++)
+		t->strip.inserts[k].bypass = true;
+	REQUIRE(render_range(s, NULL, 0, n, 1000, -1, a) == 1);
+	for (int64_t i = 0; i < n; i++)
+		b[0][i] = impulses(i, 0);
+	CHECK(memcmp(a[0], b[0], (size_t)n * sizeof(float)) == 0);
+
+	{
+		struct bus *bus = session_add_bus(s, (struct id){ ID_BUS, 0 }, NULL);
+		struct plan_options po;
+		struct plan *p;
+		struct diag d;
+
+		bus->strip.name = strdup("DIA");
+		bus->strip.format = CHAN_MONO;
+		bus->kind = BUS_AUX;
+		add_insert(&bus->strip, "denoise");
+		plan_options_default(&po);
+		CHECK_INT_EQ(plan_compile(s, &po, &p, &d), ERR_SEMANTIC);
+		CHECK(strstr(d.message, "latency") != NULL);
+	}
+	free_planes(a, 1);
+	free_planes(b, 1);
+	session_destroy(s);
+}
+
 int
 main(void)
 {
@@ -230,10 +318,13 @@ main(void)
 	burst_wav = strdup(test_path("bursts.wav"));
 	write_wav(sine_wav, 1, RATE, 96000, sine1k);
 	write_wav(burst_wav, 1, RATE, 96000, bursts);
+	impulse_wav = strdup(test_path("impulses.wav"));
+	write_wav(impulse_wav, 1, RATE, 96000, impulses);
 	test_eq_and_dynamics();
 	test_bad_parameters();
 	test_automated_insert();
 	test_sidechain();
 	test_block_sizes();
+	test_cleanup_latency_compensated();
 	return test_report();
 }

@@ -4,7 +4,8 @@
  * tap with timeline positions, is compared sample for sample with the
  * offline render of the same range. Covers playing, locate, loop, mixer
  * commands landing on the block they were applied at, a routing change
- * while playing, and underrun accounting with a throttled disk.
+ * while playing, underrun accounting with a throttled disk, and the
+ * dialogue-cleanup inserts with their latency compensated.
  */
 #include "live/live.h"
 
@@ -40,6 +41,62 @@ test_hear_is_bounce(void)
 	CHECK_INT_EQ(lt_count_diff(cap.out, ref, 6, 0, len), 0);
 	free_planes(ref, 6);
 	lt_capture_free(&cap);
+	live_destroy(e);
+	session_destroy(s);
+}
+
+/* The dialogue-cleanup inserts live, one with an automated parameter:
+ * what is heard is the bounce, in time from the first frame, at the start
+ * and after a locate (the engine pre-rolls their latency, unheard). */
+static void
+test_cleanup_inserts(void)
+{
+	static const char *const kinds[] = { "dehum", "denoise", "deess",
+		"leveller" };
+	struct session *s = lt_session(CHAN_STEREO, 2);
+	struct live *e;
+	struct lt_capture cap;
+	float **ref;
+	int64_t len = 2 * SECOND, at = 6 * SECOND;
+	struct auto_lane *l;
+
+	REQUIRE(s != NULL);
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+		add_insert(&s->tracks[0].strip, kinds[k]);
+	add_insert(&s->tracks[1].strip, "deess");
+	l = s->tracks[0].strip.lanes = calloc(1, sizeof *l);
+	s->tracks[0].strip.lane_count = 1;
+	l->param = AUTO_INSERT;
+	l->insert = 2;
+	l->insert_param = strdup("threshold-db");
+	l->points = calloc(2, sizeof *l->points);
+	l->count = l->cap = 2;
+	l->points[0] = (struct auto_point){ 0, -20.0, INTERP_LINEAR };
+	l->points[1] = (struct auto_point){ 8 * SECOND, 0.0, INTERP_LINEAR };
+	e = lt_engine(s, NULL);
+	REQUIRE(e != NULL);
+	ref = alloc_planes(2, len);
+
+	lt_capture_init(&cap, 2, 0, len);
+	live_play(e);
+	lt_capture_until(e, &cap, len, 20000);
+	live_stop(e);
+	CHECK_INT_EQ(cap.first_run_start, 0);
+	REQUIRE(render_range(s, NULL, 0, len, 4096, -1, ref) == 2);
+	CHECK_INT_EQ(lt_count_diff(cap.out, ref, 2, 0, len), 0);
+	lt_capture_free(&cap);
+
+	live_locate(e, at);
+	lt_capture_init(&cap, 2, at, len);
+	live_play(e);
+	lt_capture_until(e, &cap, len, 20000);
+	live_stop(e);
+	CHECK_INT_EQ(cap.first_run_start, at);
+	REQUIRE(render_range(s, NULL, at, len, 4096, -1, ref) == 2);
+	CHECK_INT_EQ(lt_count_diff(cap.out, ref, 2, 0, len), 0);
+	lt_capture_free(&cap);
+
+	free_planes(ref, 2);
 	live_destroy(e);
 	session_destroy(s);
 }
@@ -403,6 +460,7 @@ int
 main(void)
 {
 	test_hear_is_bounce();
+	test_cleanup_inserts();
 	test_locate();
 	test_loop();
 	test_commands();

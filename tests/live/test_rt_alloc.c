@@ -3,7 +3,8 @@
  * are interposed for this program and count calls made while the calling
  * thread is inside rt_scope (which the callback enters for its whole run),
  * across a play with locates, a loop, mixer commands, a solo and a routing
- * change on a real JACK server.
+ * change (to a plan with the dialogue-cleanup inserts, then pre-rolled by
+ * a locate) on a real JACK server.
  *
  * Built only without sanitizers: ASan interposes malloc itself.
  */
@@ -101,6 +102,13 @@ test_play_allocates_nothing(void)
 	t1 = s->tracks[0].id;
 	t2 = s->tracks[1].id;
 	b->tracks[1].strip.gain_db = -10.0;
+	/* the routing change brings every cleanup insert in: their process
+	 * and (by the locate after it) reset and pre-roll run in the callback */
+	add_insert(&b->tracks[0].strip, "dehum");
+	add_insert(&b->tracks[0].strip, "denoise");
+	add_insert(&b->tracks[0].strip, "leveller");
+	add_insert(&b->tracks[1].strip, "declick");
+	add_insert(&b->tracks[1].strip, "deess");
 	e = lt_engine(s, NULL);
 	REQUIRE(e != NULL);
 	live_play(e);
@@ -118,6 +126,8 @@ test_play_allocates_nothing(void)
 	live_set_loop(e, 0, 0);
 	CHECK_INT_EQ(live_update_session(e, b, &d), 0);
 	lt_sleep_ms(1000);
+	live_locate(e, 2 * LT_RATE);
+	lt_sleep_ms(1500);
 	live_poll(e);
 	live_stop(e);
 	live_status(e, &st);
