@@ -287,6 +287,25 @@ print_json(const struct session *s, const char *path,
 	}
 	json_array_end(&j);
 
+	json_key(&j, "noise_prints");
+	json_array_begin(&j);
+	for (size_t i = 0; i < s->noise_print_count; i++) {
+		const struct noise_print *np = &s->noise_prints[i];
+
+		json_object_begin(&j);
+		json_id(&j, "id", np->id);
+		json_key(&j, "name");
+		json_string(&j, np->name);
+		json_key(&j, "origin");
+		json_string(&j, np->origin);
+		json_key(&j, "sample_rate_hz");
+		json_int(&j, np->sample_rate_hz);
+		json_key(&j, "fft_size");
+		json_int(&j, np->fft_size);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+
 	json_key(&j, "problems");
 	json_array_begin(&j);
 	for (size_t i = 0; i < problems->count; i++) {
@@ -379,6 +398,15 @@ print_summary(const struct session *s, const char *path,
 		fprintf(out, "  %-4s %s  %s%s%s\n", id_format(m->id, b, sizeof b),
 		    tc, m->name ? m->name : "", m->comment ? "  - " : "",
 		    m->comment ? m->comment : "");
+	}
+	if (s->noise_print_count > 0)
+		fprintf(out, "Noise prints\n");
+	for (size_t i = 0; i < s->noise_print_count; i++) {
+		const struct noise_print *np = &s->noise_prints[i];
+
+		fprintf(out, "  %-4s %s  (%d Hz%s%s)\n", id_format(np->id, b,
+		    sizeof b), np->name, np->sample_rate_hz,
+		    np->origin ? ", from " : "", np->origin ? np->origin : "");
 	}
 	for (size_t i = 0; i < s->source_count; i++)
 		missing += !s->sources[i].online;

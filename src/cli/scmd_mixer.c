@@ -324,7 +324,7 @@ run_rename(struct scmd_ctx *ctx, int argc, char **argv)
 		return scmd_usage(ctx, cmd, "expects an ID and one NAME (quote a "
 		    "name with spaces)");
 	if ((rc = scmd_parse_id(ctx, cmd, argv[1], SCMD_STRIP | SCMD_K(ID_CLIP) |
-	    SCMD_K(ID_SOURCE) | SCMD_K(ID_MARKER), &id)) != 0)
+	    SCMD_K(ID_SOURCE) | SCMD_K(ID_MARKER) | SCMD_K(ID_PRINT), &id)) != 0)
 		return rc;
 	if (argv[2][0] == '\0')
 		return scmd_usage(ctx, cmd, "the name is empty");
@@ -338,7 +338,7 @@ run_rename(struct scmd_ctx *ctx, int argc, char **argv)
 const struct scmd scmd_rename = {
 	.name = "rename",
 	.args = "ID NAME",
-	.summary = "rename a track, bus, clip, source or marker",
+	.summary = "rename a track, bus, clip, source, marker or noise print",
 	.flags = SCMD_CHANGES,
 	.run = run_rename,
 };
@@ -356,12 +356,13 @@ run_remove(struct scmd_ctx *ctx, int argc, char **argv)
 	if (argc != 2)
 		return scmd_usage(ctx, cmd, "expects one ID");
 	if ((rc = scmd_parse_id(ctx, cmd, argv[1], SCMD_STRIP | SCMD_K(ID_CLIP) |
-	    SCMD_K(ID_SOURCE) | SCMD_K(ID_MARKER), &id)) != 0)
+	    SCMD_K(ID_SOURCE) | SCMD_K(ID_MARKER) | SCMD_K(ID_PRINT), &id)) != 0)
 		return rc;
 	if ((rc = editor_remove(ctx->ed, id)) != 0) {
 		if (rc == ERR_SEMANTIC)
 			return scmd_error(ctx, CLI_FAILED, cmd->name, "%s is still "
-			    "played by a clip", argv[1]);
+			    "%s", argv[1], id.kind == ID_PRINT ?
+			    "the profile of a denoise insert" : "played by a clip");
 		return scmd_edit_failed(ctx, cmd->name, rc, argv[1]);
 	}
 	fprintf(ctx->out, "%s removed\n", scmd_format_id(id, b, sizeof b));
@@ -372,7 +373,7 @@ const struct scmd scmd_remove = {
 	.name = "remove",
 	.args = "ID",
 	.summary = "remove a track (with its clips), bus (its inputs go to the "
-	    "master), clip, marker or unused source",
+	    "master), clip, marker, unused source or unused noise print",
 	.flags = SCMD_CHANGES,
 	.run = run_remove,
 };

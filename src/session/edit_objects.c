@@ -186,6 +186,36 @@ source_in_use(const struct session *s, struct id src)
 	return false;
 }
 
+/* Whether a denoise insert on a strip uses noise print np (its "profile"
+ * parameter holds the print's number). */
+static bool
+strip_uses_print(const struct strip *st, struct id np)
+{
+	for (size_t i = 0; i < st->insert_count; i++) {
+		const struct insert *ins = &st->inserts[i];
+
+		if (strcmp(ins->kind, "denoise") != 0)
+			continue;
+		for (size_t k = 0; k < ins->param_count; k++)
+			if (strcmp(ins->params[k].name, "profile") == 0 &&
+			    ins->params[k].value == (double)np.num)
+				return true;
+	}
+	return false;
+}
+
+static bool
+print_in_use(const struct session *s, struct id np)
+{
+	for (size_t t = 0; t < s->track_count; t++)
+		if (strip_uses_print(&s->tracks[t].strip, np))
+			return true;
+	for (size_t b = 0; b < s->bus_count; b++)
+		if (strip_uses_print(&s->buses[b].strip, np))
+			return true;
+	return false;
+}
+
 int
 editor_remove(struct editor *ed, struct id id)
 {
@@ -209,8 +239,12 @@ editor_remove(struct editor *ed, struct id id)
 		return ERR_NOTFOUND;
 	if (id.kind == ID_CLIP && session_clip(s, id, &tr) == NULL)
 		return ERR_NOTFOUND;
-	if (id.kind == ID_PRINT && session_noise_print(s, id) == NULL)
-		return ERR_NOTFOUND;
+	if (id.kind == ID_PRINT) {
+		if (session_noise_print(s, id) == NULL)
+			return ERR_NOTFOUND;
+		if (print_in_use(s, id))
+			return ERR_SEMANTIC;
+	}
 	if (id.kind == ID_SOURCE) {
 		if (session_source(s, id) == NULL)
 			return ERR_NOTFOUND;

@@ -126,6 +126,15 @@ expect_status 0 "add a denoise insert using N1" -- "$DUBSTAGE" edit s.dubstage "
   "insert-param T1 1 profile 1" "insert-param T1 1 reduction-db 0" "insert-param T1 1 tonal-reduction-db 0"
 expect_status 0 "bounce with it" -- "$DUBSTAGE" bounce -q --float s.dubstage --range 01:00:05:00-01:00:07:00 -o wet.wav
 expect_eq "latency compensated: the impulse is where it was" "$(peak_at wet.wav)" "$(peak_at dry.wav)"
+expect_status 0 "info lists the noise print" -- "$DUBSTAGE" info s.dubstage
+expect_match "by id and name" "$out" 'N1 +room A'
+expect_status 0 "and its JSON view" -- "$DUBSTAGE" info --json s.dubstage
+expect_match "noise_prints" "$(printf '%s' "$out" | tr -d ' \n')" '"noise_prints":\[\{"id":"N1","name":"roomA"'
+expect_status 0 "rename the print" -- "$DUBSTAGE" edit s.dubstage 'rename N1 "room B"'
+expect_status 1 "a print a denoise insert uses is not removed" -- "$DUBSTAGE" edit s.dubstage 'remove N1'
+expect_match "says why" "$err" 'N1 is still the profile of a denoise insert'
+expect_status 0 "unused, it is" -- "$DUBSTAGE" edit s.dubstage 'uninsert T1 1' 'remove N1'
+grep -q '<noise-print' s.dubstage && fail "N1 still in the file" || pass
 expect_status 1 "a latent insert on a bus is refused" -- "$DUBSTAGE" edit s.dubstage "insert B1 denoise"
 expect_match "says why" "$err" 'latency'
 finish
