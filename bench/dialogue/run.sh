@@ -21,7 +21,14 @@ ours() {
 peers() {
   row denoise "$FF -af afftdn -c:a pcm_f32le {out}"
   row denoise "sox {in} -n trim 0.1 1.3 noiseprof {out}.prof && sox {in} -e floating-point -b 32 {out} noisered {out}.prof 0.21"
+  row denoise "$FF -af anlmdn -c:a pcm_f32le {out}"
   row dehum "$FF -af bandreject=f=50:w=2,bandreject=f=60:w=2,bandreject=f=100:w=2,bandreject=f=120:w=2,bandreject=f=150:w=2,bandreject=f=180:w=2 -c:a pcm_f32le {out}"
+  # notches on 13 harmonics of both 50 and 60 Hz: more hum out, more voice too
+  local n="" f
+  for f in 50 60 100 120 150 180 200 240 250 300 350 360 400 420 450 480 500 540 550 600 650 660 720 780; do
+    n="$n${n:+,}bandreject=f=$f:w=4"
+  done
+  row dehum "$FF -af $n -c:a pcm_f32le {out}"
   row declick "$FF -af adeclick -c:a pcm_f32le {out}"
   row deess "$FF -af deesser -c:a pcm_f32le {out}"
   row level "$FF -af dynaudnorm=f=100:g=5 -c:a pcm_f32le {out}"
