@@ -58,10 +58,11 @@ const struct scmd scmd_insert = {
 	.run = run_insert,
 };
 
-/* Would the engine accept insert `ins` with param set to value? Checks a
- * copy through the engine's own compiler; d says why not. */
+/* Would the engine accept insert `ins` of strip st_id with param set to
+ * value (a denoiser's profile included)? Checks a copy through the
+ * engine's own compiler; d says why not. */
 static int
-param_ok(const struct session *s, const struct strip *st,
+param_ok(const struct session *s, const struct strip *st, struct id st_id,
     const struct insert *ins, const char *param, double value, struct diag *d)
 {
 	struct insert trial = *ins;
@@ -81,6 +82,8 @@ param_ok(const struct session *s, const struct strip *st,
 	trial.bypass = false;
 	rc = inserts_compile(&trial, 1, chan_format_channels(st->format),
 	    s->sample_rate_hz, &chain, &count, d);
+	if (rc == 0)
+		rc = inserts_bind_profiles(chain, count, s, st_id, d);
 	inserts_free(chain, count);
 	free(p);
 	return rc;
@@ -110,7 +113,7 @@ run_insert_param(struct scmd_ctx *ctx, int argc, char **argv)
 		return scmd_usage(ctx, cmd, "'%s' is not a number", argv[4]);
 	st = session_strip(s, id);
 	diag_clear(&d);
-	if ((rc = param_ok(s, st, &st->inserts[index], argv[3], value, &d)) != 0)
+	if ((rc = param_ok(s, st, id, &st->inserts[index], argv[3], value, &d)) != 0)
 		return scmd_error(ctx, rc == ERR_NOMEM ? CLI_FAILED : CLI_USAGE,
 		    cmd->name, "%s", d.message[0] ? d.message : err_string(rc));
 	if ((rc = editor_set_insert_param(ctx->ed, id, index, argv[3],

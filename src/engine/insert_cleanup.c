@@ -17,6 +17,7 @@
  */
 #include "engine/inserts.h"
 #include "engine/inserts_internal.h"
+#include "engine/noise_print.h"
 #include "dsp/declick.h"
 #include "dsp/deess.h"
 #include "dsp/dehum.h"
@@ -247,12 +248,38 @@ CLEANUP_KIND(leveller, leveller, leveller_params, LEVELLER_LIST)
 
 /* ---- profiles -------------------------------------------------------------- */
 
-uint32_t
-inserts_profile_ref(const struct pl_insert *chain, size_t i)
+/* The noise print number insert i's "profile" names, 0 for none. */
+static uint32_t
+profile_ref(const struct pl_insert *chain, size_t i)
 {
 	if (chain[i].kind != &insert_kind_denoise)
 		return 0;
 	return (uint32_t)chain[i].v[denoise_count - 1];
+}
+
+int
+inserts_bind_profiles(struct pl_insert *chain, size_t n,
+    const struct session *s, struct id strip, struct diag *d)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t ref = profile_ref(chain, i);
+		const struct noise_print *np;
+		struct noise_profile prof;
+		char b[16];
+
+		if (ref == 0)
+			continue;
+		np = session_noise_print(s, (struct id){ ID_PRINT, ref });
+		if (np == NULL || noise_print_to_profile(np, &prof) != 0 ||
+		    inserts_set_profile(chain, i, &prof) != 0)
+			return diag_set(d, ERR_SEMANTIC, NULL, 0, "%s: insert %zu "
+			    "uses noise profile N%u, which %s", id_format(strip, b,
+			    sizeof b), i + 1, (unsigned)ref, np == NULL ?
+			    "the session does not have" : np->sample_rate_hz !=
+			    s->sample_rate_hz ? "is from another sample rate" :
+			    "is damaged");
+	}
+	return 0;
 }
 
 int

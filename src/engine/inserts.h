@@ -72,9 +72,13 @@ int inserts_latency(const struct pl_insert *chain, size_t n);
 int insert_kind_latency(const char *kind, int rate_hz);
 
 struct noise_profile;
-/* The session noise print (N<num>) insert i uses, 0 for none (denoise's
- * "profile" parameter; other kinds have none). */
-uint32_t inserts_profile_ref(const struct pl_insert *chain, size_t i);
+/* Gives each denoise insert of a compiled chain of strip `strip` the
+ * session noise print its "profile" parameter names (N<value>; 0 = none).
+ * 0, or ERR_SEMANTIC when the session has no such print or it is damaged
+ * or from another sample rate (d names the strip, the insert and the
+ * print). Control thread. */
+int inserts_bind_profiles(struct pl_insert *chain, size_t n,
+    const struct session *s, struct id strip, struct diag *d);
 /* Gives denoise insert i its noise profile (copied). Control thread,
  * before the chain is handed to the render thread. ERR_INVALID when insert
  * i is not a denoiser or the profile is from another sample rate. */

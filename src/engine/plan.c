@@ -8,7 +8,6 @@
  * copy the automation, then allocate and touch every audio buffer at once.
  */
 #include "engine/plan_internal.h"
-#include "engine/noise_print.h"
 #include "engine/route.h"
 #include "session/routing.h"
 #include "session/session_xml.h"
@@ -267,31 +266,6 @@ insert_lanes(struct pl_strip *ps, const struct strip *st, struct diag *d)
 	return 0;
 }
 
-/* Gives every denoise insert of the strip the session noise print it
- * names. */
-static int
-bind_profiles(const struct session *s, struct pl_strip *ps, struct diag *d)
-{
-	for (size_t i = 0; i < ps->insert_count; i++) {
-		uint32_t ref = inserts_profile_ref(ps->inserts, i);
-		const struct noise_print *np;
-		struct noise_profile prof;
-		char b[16];
-
-		if (ref == 0)
-			continue;
-		np = session_noise_print(s, (struct id){ ID_PRINT, ref });
-		if (np == NULL || noise_print_to_profile(np, &prof) != 0 ||
-		    inserts_set_profile(ps->inserts, i, &prof) != 0)
-			return diag_set(d, ERR_SEMANTIC, NULL, 0, "%s: insert %zu "
-			    "uses noise profile N%u, which %s", id_format(ps->id, b,
-			    sizeof b), i + 1, (unsigned)ref, np == NULL ?
-			    "the session does not have" :
-			    "is damaged or from another sample rate");
-	}
-	return 0;
-}
-
 static int
 strip_common(struct plan *p, const struct session *s, struct pl_strip *ps,
     const struct strip *st, struct id id, bool heard, struct diag *d)
@@ -315,7 +289,8 @@ strip_common(struct plan *p, const struct session *s, struct pl_strip *ps,
 	    p->sample_rate_hz, &ps->inserts, &ps->insert_count, d);
 	if (rc != 0)
 		return rc;
-	if ((rc = bind_profiles(s, ps, d)) != 0)
+	if ((rc = inserts_bind_profiles(ps->inserts, ps->insert_count, s, id,
+	    d)) != 0)
 		return rc;
 	ps->latency = inserts_latency(ps->inserts, ps->insert_count);
 	if (ps->latency > p->preroll)

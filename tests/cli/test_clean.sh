@@ -111,6 +111,14 @@ expect_eq "the original media is untouched" "$(md5sum < media/anna_1.wav)" "$sum
 grep -q '<clip id="C1" [^>]*source="S1"' s.dubstage && fail "C1 still plays S1" || pass
 grep -q '<noise-print id="N1" name="room A"' s.dubstage && pass || fail "profile not saved"
 expect_status 0 "reuse the saved profile" -- "$DUBSTAGE" clean s.dubstage --clip C1 --denoise --profile "room A"
+# the print as if copied from a 44.1 kHz session: refused with the reason,
+# for a clip and for an insert, and nothing changes
+sed 's|\(<noise-print id="N1" [^>]*\) rate="48000"|\1 rate="44100"|' s.dubstage > s441.dubstage
+grep -q 'rate="44100"' s441.dubstage && pass || fail "the test could not make a 44.1 kHz print"
+expect_status 1 "a profile from another sample rate, on a clip" -- "$DUBSTAGE" clean s441.dubstage --clip C1 --denoise --profile N1
+expect_match "says why" "$err" '44100|sample rate'
+expect_status 2 "and as an insert's profile" -- "$DUBSTAGE" edit s441.dubstage "insert T1 denoise" "insert-param T1 1 profile 1"
+expect_match "says why" "$err" 'another sample rate'
 expect_status 0 "clean then undo changes nothing" -- "$DUBSTAGE" edit s.dubstage "clean C1 --dehum" undo
 expect_match "nothing to save" "$out" 'no change'
 expect_status 1 "an unknown profile" -- "$DUBSTAGE" clean s.dubstage --clip C1 --denoise --profile nope
