@@ -66,7 +66,7 @@ struct denoise {
 	struct stft *stft;
 	struct denoise_params par;
 	float floor_b, floor_t;          /* targets, linear */
-	float cur_b, cur_t;              /* gliding */
+	float cur_b, cur_t, lcur_b, lcur_t;              /* gliding */
 	float glide;                     /* per-frame coefficient */
 	float noise_a;                   /* level tracker smoothing */
 	float shape_a;                   /* shape tracker smoothing (no profile) */
@@ -168,7 +168,7 @@ denoise_create(int channels, int rate_hz, const struct denoise_params *p)
 	k->y2 = malloc(sizeof(float) * (size_t)k->bins);
 	k->r = malloc(sizeof(float) * (size_t)k->bins);
 	k->v = malloc(sizeof(float) * (size_t)k->bins);
-	k->pl = malloc(sizeof(float) * 2 * (size_t)k->bins);
+	k->pl = malloc(sizeof(float) * (size_t)k->bins);
 	if (k->stft == NULL || k->lam == NULL || k->gain == NULL || k->y2 == NULL || k->r == NULL ||
 	    k->v == NULL || k->pl == NULL)
 		goto fail;
@@ -389,24 +389,17 @@ track(struct denoise *k, struct dn_chan *h, const float *restrict y2, float *res
 }
 
 #define ZETA_B 0.7f
-#define ZETA_MIN 0.1f   /* -10 dB */
-#define ZETA_MAX 0.316f /* -5 dB */
+/* presence thresholds: ZETA_MIN -10 dB, ZETA_MAX -5 dB (in presence()) */
 #define Q_MAX 0.95f
-static inline float
-p_of_zeta(float z)
-{
-	float t = (dsp_fast_log2f(z > 1e-10f ? z : 1e-10f) - dsp_fast_log2f(ZETA_MIN)) /
-	    (dsp_fast_log2f(ZETA_MAX) - dsp_fast_log2f(ZETA_MIN));
-	return clampf(t, 0.0f, 1.0f);
-}
-
 /* A-priori speech presence per bin (Cohen 2001): the smoothed a-priori SNR
  * averaged over 3 bins (local) and 31 bins (global), each mapped to 0..1
- * log-linearly between -10 and -5 dB, multiplied; absence capped at 0.95. */
+ * log-linearly between ZETA_MIN and ZETA_MAX, multiplied; the absence
+ * probability 1 - P is capped at Q_MAX. loc is scratch. */
 static void
-presence(const float *restrict zeta, float *restrict pl, int bins)
+presence(const float *restrict zeta, float *restrict pl, float *restrict loc, int bins)
 {
 	const int LW = 1, GW = 15;
+	const float l2min = -3.3219281f, inv_span = 0.6020600f; /* log2(0.1); 1/log2(10^0.5) */
 	float sl = 0.0f, sg = 0.0f;
 	int nl = 0, ng = 0;
 
@@ -432,13 +425,41 @@ presence(const float *restrict zeta, float *restrict pl, int bins)
 			sg -= zeta[i - GW - 1];
 			ng--;
 		}
-		pl[i] = (sl > 0.0f ? sl : 0.0f) / (float)nl;
-		pl[i + bins] = (sg > 0.0f ? sg : 0.0f) / (float)ng;
+		loc[i] = sl / (float)nl;
+		pl[i] = sg / (float)ng;
 	}
 	for (int i = 0; i < bins; i++) {
-		float p = p_of_zeta(pl[i]) * p_of_zeta(pl[i + bins]);
+		float a = loc[i] > 1e-10f ? loc[i] : 1e-10f, b = pl[i] > 1e-10f ? pl[i] : 1e-10f;
+		float pa = clampf((dsp_fast_log2f(a) - l2min) * inv_span, 0.0f, 1.0f);
+		float pb = clampf((dsp_fast_log2f(b) - l2min) * inv_span, 0.0f, 1.0f);
+		float p = pa * pb;
 
 		pl[i] = p > 1.0f - Q_MAX ? p : 1.0f - Q_MAX;
+	}
+}
+
+/* Decision-directed a-priori SNR (xi, its smoothed zeta for presence),
+ * r = xi/(1+xi), the exp(E1/2) table position of v = r gamma; lam is
+ * replaced by gamma. A function of its own so that restrict holds and the
+ * loop vectorises. */
+static void
+dd_pass(const float *restrict y2, float *restrict lam, const float *restrict a2,
+    float *restrict zeta, float *restrict rr, float *restrict vv, int bins)
+{
+	for (int i = 0; i < bins; i++) {
+		float inv = 1.0f / (lam[i] > LAMBDA_FLOOR ? lam[i] : LAMBDA_FLOOR);
+		float gamma = clampf(y2[i] * inv, 0.0f, 1e5f);
+		float ml = gamma > 1.0f ? gamma - 1.0f : 0.0f;
+		float xi = clampf(DD_ALPHA * a2[i] * inv + (1.0f - DD_ALPHA) * ml, XI_MIN, 1e5f);
+		float r = xi / (1.0f + xi);
+		float v = r * gamma;
+
+		v = v > 1e-30f ? v : 1e-30f;
+		zeta[i] = ZETA_B * zeta[i] + (1.0f - ZETA_B) * xi;
+		rr[i] = r;
+		vv[i] = (clampf(dsp_fast_log2f(v), (float)TAB_LO, (float)TAB_HI - 0.001f) - (float)TAB_LO) *
+		    TAB_STEP; /* table position */
+		lam[i] = gamma;
 	}
 }
 
@@ -448,9 +469,10 @@ frame_fn(void *ctx, int channel, long long frame, float (*spec)[2], int bins)
 	struct denoise *k = ctx;
 	struct dn_chan *h = &k->ch[channel];
 	float *restrict lam = k->lam, *restrict g = k->gain, *restrict y2 = k->y2;
-	float *restrict rr = k->r, *restrict vv = k->v, *restrict a2 = h->a2;
+	float *restrict rr = k->r, *restrict vv = k->v, *restrict a2 = h->a2, *restrict pl = k->pl;
+	float *restrict zeta = h->zeta;
 	const unsigned char *tonal;
-	float cur_b, cur_t;
+	float cur_b, cur_t, lcur_b, lcur_t;
 
 	if (channel == 0) {
 		k->cur_b += k->glide * (k->floor_b - k->cur_b);
@@ -458,6 +480,8 @@ frame_fn(void *ctx, int channel, long long frame, float (*spec)[2], int bins)
 	}
 	cur_b = k->cur_b;
 	cur_t = k->cur_t;
+	lcur_b = dsp_fast_log2f(cur_b);
+	lcur_t = dsp_fast_log2f(cur_t);
 	if (!k->has_profile && !k->par.adaptive)
 		return;
 	for (int i = 0; i < bins; i++)
@@ -507,21 +531,7 @@ frame_fn(void *ctx, int channel, long long frame, float (*spec)[2], int bins)
 	/* gain, in three passes so that the first and last vectorise:
 	 * decision-directed a-priori SNR; the log-MMSE gain (table) for the
 	 * next frame's estimate; the TSNR Wiener gain, floored, applied */
-	for (int i = 0; i < bins; i++) {
-		float inv = 1.0f / (lam[i] > LAMBDA_FLOOR ? lam[i] : LAMBDA_FLOOR);
-		float gamma = clampf(y2[i] * inv, 0.0f, 1e5f);
-		float ml = gamma > 1.0f ? gamma - 1.0f : 0.0f;
-		float xi = clampf(DD_ALPHA * a2[i] * inv + (1.0f - DD_ALPHA) * ml, XI_MIN, 1e5f);
-		float r = xi / (1.0f + xi);
-		float v = r * gamma;
-
-		v = v > 1e-30f ? v : 1e-30f;
-		h->zeta[i] = ZETA_B * h->zeta[i] + (1.0f - ZETA_B) * xi;
-		rr[i] = r;
-		vv[i] = (clampf(dsp_fast_log2f(v), (float)TAB_LO, (float)TAB_HI - 0.001f) - (float)TAB_LO) *
-		    TAB_STEP; /* table position */
-		lam[i] = gamma;
-	}
+	dd_pass(y2, lam, a2, zeta, rr, vv, bins);
 	for (int i = 0; i < bins; i++) {
 		float x = vv[i];
 		int j = (int)x;
@@ -534,20 +544,20 @@ frame_fn(void *ctx, int channel, long long frame, float (*spec)[2], int bins)
 		glsa = glsa < 1.0f ? glsa : 1.0f;
 		a2[i] = clampf(glsa * glsa * y2[i], 0.0f, LAMBDA_CEIL);
 	}
-	presence(h->zeta, k->pl, bins);
+	presence(zeta, pl, vv, bins);
 	for (int i = 0; i < bins; i++) {
 		/* second step (TSNR): the a-priori SNR of this frame re-estimated
 		 * with the decision-directed Wiener gain, without its frame of delay */
 		float xi2 = clampf(rr[i] * rr[i] * lam[i], XI_MIN, 1e5f);
 		float gt = xi2 / (1.0f + xi2);
-		float fl = tonal[i] ? cur_t : cur_b;
+		float fl = tonal[i] ? cur_t : cur_b, lfl = tonal[i] ? lcur_t : lcur_b;
+		/* OM-LSA combination G = G_H1^p floor^(1-p) = floor (G_H1/floor)^p,
+		 * p = 1 / (1 + q/(1-q) (1+xi) exp(-v)), 1 + xi = 1/(1-r) */
+		float q = 1.0f - pl[i], w = (1.0f - q) * (1.0f - rr[i]);
+		float pp = w / (w + q * dsp_fast_exp2f(-rr[i] * lam[i] * 1.442695f));
 
-		/* OM-LSA combination: G_H1^p * floor^(1-p) */
-		float q = 1.0f - k->pl[i];
-		float xi = rr[i] / (1.0f - rr[i]);
-		float pp = 1.0f / (1.0f + q / (1.0f - q) * (1.0f + xi) * dsp_fast_exp2f(-rr[i] * lam[i] * 1.442695f));
 		gt = gt > fl ? gt : fl;
-		g[i] = dsp_fast_exp2f(pp * dsp_fast_log2f(gt) + (1.0f - pp) * dsp_fast_log2f(fl));
+		g[i] = fl * dsp_fast_exp2f(pp * (dsp_fast_log2f(gt) - lfl));
 		spec[i][0] *= g[i];
 		spec[i][1] *= g[i];
 	}
