@@ -1,13 +1,15 @@
 /*
  * declick.c - AR-residual click detector and least-squares AR
- * interpolator (model in declick.h).
+ * interpolator with a pitch template (model in declick.h).
  *
- * Buffers. Each channel keeps a ring of RING >= 4 H input frames (the
+ * Buffers. Each channel keeps a ring of RING >= 5 H input frames (the
  * repairs are written back into it) and a flag per frame for defects
  * (non-finite input). Output frame t reads ring[t - 2H], finalised by the
- * hop that ended at input frame t - 1 or earlier. Scratch for one window
- * (3 H frames) and the solver is shared by the channels (they are
- * finalised one after another on the same thread).
+ * hop that ended at input frame t - 1 or earlier. Finalising hop [s, s + H)
+ * reads [s - 3H, s + 2H): the detection window [s - H, s + 2H) and, before
+ * it, 2 H frames of repaired history for the pitch template. Scratch for
+ * one window and the solver is shared by the channels (they are finalised
+ * one after another on the same thread).
  */
 #include "dsp/declick.h"
 
@@ -19,20 +21,33 @@
 
 #include "dsp/dsp.h"
 
+#ifndef ORDER
 #define ORDER 24        /* AR model order */
-#define JOIN 8          /* exceedances this close (frames) are one event */
-#define MARGIN 2        /* frames added each side of an event */
-#ifndef TAIL_DIV
-#define TAIL_DIV 2      /* and a tail of (its length / TAIL_DIV) after it */
 #endif
+#define JOIN 8          /* residual exceedances this close (frames) are one event */
+#define MARGIN 2        /* frames added each side of an event */
 #define INPUT_MAX 1e6f
-#ifndef PEAK_Q
-#define PEAK_Q 0.98     /* quantile of the detector taken as the pulses' level */
+#ifndef PEAK_M
+#define PEAK_M 3        /* the pulse level: the PEAK_M-th largest separate peak */
 #endif
 #ifndef PEAK_RATIO
 #define PEAK_RATIO 2.0f /* a click stands this far above it */
 #endif
+#ifndef LO_RATIO
+#define LO_RATIO 0.5f   /* an event's span grows over residuals above this * threshold */
+#endif
+#ifndef VOICED_R
+#define VOICED_R 0.5    /* normalised correlation at the pitch lag that makes a template */
+#endif
 #define MAX_CLICK_MS 5.0
+#define PITCH_MIN_MS 2.5
+#define PITCH_MAX_MS 15.0
+#define CONTEXT_MS 8.0  /* pitch search and template model context, each side */
+
+struct span {
+	int u0, u1;
+	bool bad;
+};
 
 struct declick_chan {
 	float *ring;
@@ -44,15 +59,18 @@ struct declick {
 	struct declick_params p;
 	int hop;                 /* H frames */
 	int ring, mask;          /* ring length (power of two) */
-	int max_len_cap;         /* longest event the solver is sized for */
+	int max_len_cap;         /* longest span the solver is sized for */
 	int max_len;             /* from p.max_click_ms */
+	int tmin, tmax, ctx;     /* pitch lag range, context (frames) */
+	int dec;                 /* decimation of the coarse pitch search */
 	float thr;               /* threshold in robust scales */
 	long long n_in;          /* input frames since reset */
 	long repaired;
 	struct declick_chan ch[DSP_MAX_CHANNELS];
-	/* scratch, 3 H frames unless said */
-	float *x, *win, *d, *sel;
+	/* scratch: xl 5 H frames, the rest 3 H unless said */
+	float *xl, *x2, *win, *ef, *sel, *dv, *dwin;
 	uint8_t *xbad;
+	struct span *spans;
 	double *mat, *rhs;       /* max_len_cap^2, max_len_cap */
 };
 
@@ -80,8 +98,8 @@ apply_params(struct declick *k)
 	k->max_len = (int)(k->p.max_click_ms * 1e-3 * k->rate + 0.5);
 	if (k->max_len < 1)
 		k->max_len = 1;
-	if (k->max_len > k->max_len_cap)
-		k->max_len = k->max_len_cap;
+	if (k->max_len > k->max_len_cap - 2 * MARGIN)
+		k->max_len = k->max_len_cap - 2 * MARGIN;
 }
 
 void
@@ -93,11 +111,15 @@ declick_destroy(struct declick *k)
 		free(k->ch[c].ring);
 		free(k->ch[c].bad);
 	}
-	free(k->x);
+	free(k->xl);
+	free(k->x2);
 	free(k->win);
-	free(k->d);
+	free(k->ef);
 	free(k->sel);
+	free(k->dv);
+	free(k->dwin);
 	free(k->xbad);
+	free(k->spans);
 	free(k->mat);
 	free(k->rhs);
 	free(k);
@@ -126,8 +148,14 @@ declick_create(int channels, int rate_hz, const struct declick_params *p)
 		k->hop = k->max_len_cap + 2 * ORDER + JOIN;
 	if (k->hop < 128)
 		k->hop = 128;
+	k->tmin = (int)(PITCH_MIN_MS * 1e-3 * rate_hz);
+	k->tmax = (int)(PITCH_MAX_MS * 1e-3 * rate_hz);
+	k->ctx = (int)(CONTEXT_MS * 1e-3 * rate_hz);
+	k->dec = rate_hz / 12000;
+	if (k->dec < 1)
+		k->dec = 1;
 	k->ring = 1;
-	while (k->ring < 4 * k->hop)
+	while (k->ring < 5 * k->hop)
 		k->ring *= 2;
 	k->mask = k->ring - 1;
 	w = 3 * k->hop;
@@ -137,20 +165,25 @@ declick_create(int channels, int rate_hz, const struct declick_params *p)
 		if (k->ch[c].ring == NULL || k->ch[c].bad == NULL)
 			goto fail;
 	}
-	k->x = malloc(sizeof(float) * (size_t)w);
+	k->xl = malloc(sizeof(float) * (size_t)(5 * k->hop));
+	k->x2 = malloc(sizeof(float) * (size_t)w);
 	k->win = malloc(sizeof(float) * (size_t)w);
-	k->d = malloc(sizeof(float) * (size_t)w);
+	k->ef = malloc(sizeof(float) * (size_t)w);
 	k->sel = malloc(sizeof(float) * (size_t)w);
+	k->dv = malloc(sizeof(float) * (size_t)(2 * k->ctx));
+	k->dwin = malloc(sizeof(float) * (size_t)(2 * k->ctx));
 	k->xbad = malloc((size_t)w);
+	k->spans = malloc(sizeof(struct span) * (size_t)w);
 	k->mat = malloc(sizeof(double) * (size_t)k->max_len_cap * (size_t)k->max_len_cap);
 	k->rhs = malloc(sizeof(double) * (size_t)k->max_len_cap);
-	if (!k->x || !k->win || !k->d || !k->sel || !k->xbad || !k->mat || !k->rhs)
+	if (!k->xl || !k->x2 || !k->win || !k->ef || !k->sel || !k->dv || !k->dwin ||
+	    !k->xbad || !k->spans || !k->mat || !k->rhs)
 		goto fail;
-	{
-		/* Hann window for the model fit */
-		for (int i = 0; i < w; i++)
-			k->win[i] = (float)(0.5 - 0.5 * cos(2 * M_PI * (i + 0.5) / w));
-	}
+	/* Hann windows for the model fits */
+	for (int i = 0; i < w; i++)
+		k->win[i] = (float)(0.5 - 0.5 * cos(2 * M_PI * (i + 0.5) / w));
+	for (int i = 0; i < 2 * k->ctx; i++)
+		k->dwin[i] = (float)(0.5 - 0.5 * cos(2 * M_PI * (i + 0.5) / (2 * k->ctx)));
 	apply_params(k);
 	declick_reset(k);
 	return k;
@@ -254,6 +287,40 @@ levinson(const double *r, double *c)
 	return true;
 }
 
+/* AR model of x[0..n) windowed by win (autocorrelation method, a -60 dB
+ * white floor for conditioning): the error filter c and its
+ * autocorrelation ca. false when degenerate (c is then the identity). */
+static bool
+fit(float *scratch, const float *x, const float *win, int n, double *c, double *ca)
+{
+	double r[ORDER + 1];
+	bool ok;
+
+	for (int i = 0; i < n; i++)
+		scratch[i] = x[i] * win[i];
+	for (int lag = 0; lag <= ORDER; lag++) {
+		double acc = 0;
+
+		for (int i = lag; i < n; i++)
+			acc += (double)scratch[i] * scratch[i - lag];
+		r[lag] = acc;
+	}
+	r[0] *= 1 + 1e-6;
+	ok = r[0] > 1e-18 * n && levinson(r, c);
+	if (!ok) {
+		memset(c, 0, sizeof(double) * (ORDER + 1));
+		c[0] = 1;
+	}
+	for (int dd = 0; dd <= ORDER; dd++) {
+		double acc = 0;
+
+		for (int q = 0; q + dd <= ORDER; q++)
+			acc += c[q] * c[q + dd];
+		ca[dd] = acc;
+	}
+	return ok;
+}
+
 /* Replaces x[u0..u1] by the values minimising the AR residual energy,
  * given x[u0 - ORDER .. u0) and (u1 .. u1 + ORDER]. ca: autocorrelation of
  * the error filter. false if the system is not positive definite. */
@@ -283,7 +350,7 @@ interpolate(struct declick *k, float *x, int u0, int u1, const double *ca)
 	for (int j = 0; j < m; j++) {
 		double s = a[j * m + j];
 
-		for (int q = 0; q < j; q++)
+		for (int q = (j - ORDER > 0 ? j - ORDER : 0); q < j; q++)
 			s -= a[j * m + q] * a[j * m + q];
 		if (!(s > 0))
 			return false;
@@ -296,8 +363,6 @@ interpolate(struct declick *k, float *x, int u0, int u1, const double *ca)
 				t -= a[i * m + q] * a[j * m + q];
 			a[i * m + j] = t / s;
 		}
-		for (int i = j + ORDER + 1; i < m; i++)
-			a[i * m + j] = 0;
 	}
 	for (int i = 0; i < m; i++) {
 		double s = b[i];
@@ -322,111 +387,314 @@ interpolate(struct declick *k, float *x, int u0, int u1, const double *ca)
 	return true;
 }
 
+static void
+resid_fwd(const float *cf, const float *x, float *e, int from, int to)
+{
+	for (int i = from; i < to; i++) {
+		float acc = 0;
+
+		for (int q = 0; q <= ORDER; q++)
+			acc += cf[q] * x[i - q];
+		e[i] = fabsf(acc);
+	}
+}
+
+static float
+resid_bwd(const float *cf, const float *x, int i)
+{
+	float acc = 0;
+
+	for (int q = 0; q <= ORDER; q++)
+		acc += cf[q] * x[i + q];
+	return fabsf(acc);
+}
+
+/* The m-th largest of the peaks of e[from..to) that are at least g apart
+ * (greedy: each peak found hides g frames either side), 0 if fewer. */
+static float
+nth_peak(const float *e, int from, int to, int g, int m)
+{
+	int at[PEAK_M];
+	float v = 0;
+
+	for (int p = 0; p < m; p++) {
+		int bi = -1;
+
+		v = 0;
+		for (int i = from; i < to; i++) {
+			if (e[i] > v) {
+				bool near = false;
+
+				for (int q = 0; q < p; q++)
+					near |= abs(i - at[q]) <= g;
+				if (!near) {
+					v = e[i];
+					bi = i;
+				}
+			}
+		}
+		if (bi < 0)
+			return 0;
+		at[p] = bi;
+	}
+	return v;
+}
+
+/* Detection thresholds from the residual e[from..to): the larger of thr
+ * robust scales and PEAK_RATIO pulse levels; lo for the span's growth. */
+static void
+thresholds(struct declick *k, const float *e, int from, int to, float *hi, float *lo)
+{
+	const int nd = to - from;
+	float scale, pk, t;
+
+	memcpy(k->sel, e + from, sizeof(float) * (size_t)nd);
+	scale = 1.4826f * select_kth(k->sel, nd, nd / 2);
+	pk = nth_peak(e, from, to, k->max_len + ORDER, PEAK_M);
+	t = k->thr * scale;
+	if (PEAK_RATIO * pk > t)
+		t = PEAK_RATIO * pk;
+	if (!(t > 0))
+		t = 1e-30f;
+	*hi = t;
+	*lo = LO_RATIO * t;
+}
+
+/* Events with an onset in [from, to) of the window x[0..3H): the forward
+ * residual ef exceeds hi there (it rises on a click's first sample), and
+ * the backward residual exceeds hi within JOIN frames (it stays up to a
+ * click's last sample; a forward exceedance alone is a new sound's onset).
+ * The core runs to the last backward exceedance (gaps up to JOIN); cores
+ * longer than max_len are not clicks. The span then grows over the
+ * neighbours whose residual stays above lo (a click's soft start and
+ * decaying tail) and takes MARGIN each side. Spans start at lo_clamp or
+ * later; overlapping spans merge. */
+static int
+find_events(struct declick *k, const float *x, const uint8_t *bad, const float *cf,
+    const float *ef, float hi, float lo, int from, int to, int lo_clamp, struct span *sp)
+{
+	const int w = 3 * k->hop, lim = w - ORDER;
+	int n = 0;
+
+	for (int i = from; i < to; i++) {
+		int last = i - 1, u0, u1;
+		bool hasbad = false;
+
+		if (!(ef[i] > hi) && !bad[i])
+			continue;
+		for (int j = i; j < lim && j - last <= JOIN + 1; j++) {
+			if (bad[j] || resid_bwd(cf, x, j) > hi) {
+				last = j;
+				hasbad |= bad[j] != 0;
+			}
+		}
+		if (last < i)
+			continue;
+		if (last - i + 1 > k->max_len && !hasbad) {
+			i = last;
+			continue;
+		}
+		u0 = i;
+		while (u0 - 1 >= lo_clamp && u0 > i - k->max_len && ef[u0 - 1] > lo)
+			u0--;
+		u1 = last;
+		for (int j = last + 1, l = last; j < lim && j - l <= JOIN + 1 && j < u0 + k->max_len; j++)
+			if (resid_bwd(cf, x, j) > lo)
+				u1 = l = j;
+		u0 -= MARGIN;
+		u1 += MARGIN;
+		if (u0 < lo_clamp)
+			u0 = lo_clamp;
+		if (u1 > lim - 1)
+			u1 = lim - 1;
+		if (u1 - u0 + 1 > k->max_len_cap)
+			u1 = u0 + k->max_len_cap - 1;
+		if (n > 0 && u0 <= sp[n - 1].u1 + 1 && u1 - sp[n - 1].u0 + 1 <= k->max_len_cap) {
+			if (u1 > sp[n - 1].u1)
+				sp[n - 1].u1 = u1;
+			sp[n - 1].bad |= hasbad;
+		} else {
+			if (n > 0 && u0 <= sp[n - 1].u1)
+				u0 = sp[n - 1].u1 + 1;
+			sp[n].u0 = u0;
+			sp[n].u1 = u1;
+			sp[n].bad = hasbad;
+			n++;
+		}
+		i = u1 > last ? u1 : last;
+	}
+	return n;
+}
+
+/* Normalised correlation of x over seg (two runs, [a0, a1) and [b0, b1))
+ * with x lagged by t frames, at decimation d (sums of d frames). */
+static double
+lag_corr(const float *x, int a0, int a1, int b0, int b1, int t, int d, double *beta)
+{
+	double xy = 0, xx = 0, yy = 0;
+
+	for (int r = 0; r < 2; r++) {
+		const int s0 = r ? b0 : a0, s1 = r ? b1 : a1;
+
+		for (int i = s0; i + d <= s1; i += d) {
+			float u = 0, v = 0;
+
+			for (int q = 0; q < d; q++) {
+				u += x[i + q];
+				v += x[i + q - t];
+			}
+			xy += (double)u * v;
+			xx += (double)u * u;
+			yy += (double)v * v;
+		}
+	}
+	if (beta != NULL)
+		*beta = yy > 0 ? xy / yy : 0;
+	return xx > 0 && yy > 0 ? xy / sqrt(xx * yy) : 0;
+}
+
+/* Pitch template for the span [u0, u1] of x (x[u0 - ctx - tmax ..] is
+ * valid; after u1 up to x_end): the lag t in [tmin, tmax] whose copy of
+ * the context best matches it, and its least-squares gain. 0 when the
+ * context is not periodic enough (or the period is shorter than the
+ * span: the template would copy the span itself). */
+static int
+pitch_lag(const struct declick *k, const float *x, int u0, int u1, int x_end, float *gain)
+{
+	const int d = k->dec, a0 = u0 - k->ctx, a1 = u0, b0 = u1 + 1;
+	int b1 = u1 + 1 + k->ctx, best_t = 0, t0 = k->tmin > u1 - u0 + 1 + ORDER ?
+	    k->tmin : u1 - u0 + 1 + ORDER;
+	double best = -1, beta;
+
+	if (b1 > x_end)
+		b1 = x_end;
+	if (t0 > k->tmax)
+		return 0;
+	for (int t = (t0 + d - 1) / d * d; t <= k->tmax; t += d) {
+		const double r = lag_corr(x, a0, a1, b0, b1, t, d, NULL);
+
+		if (r > best) {
+			best = r;
+			best_t = t;
+		}
+	}
+	if (best < VOICED_R)
+		return 0;
+	{
+		const int c = best_t;
+
+		best = -1;
+		for (int t = c - d + 1; t <= c + d - 1; t++) {
+			double r;
+
+			if (t < t0 || t > k->tmax)
+				continue;
+			r = lag_corr(x, a0, a1, b0, b1, t, 1, &beta);
+			if (r > best) {
+				best = r;
+				best_t = t;
+				*gain = (float)beta;
+			}
+		}
+	}
+	return best >= VOICED_R ? best_t : 0;
+}
+
+/* Repairs x[u0..u1] (x valid from x[-2H], up to x[x_end)): the plain AR
+ * interpolation with the window's model ca; then, in periodic (voiced)
+ * context, the same interpolation of what a pitch template does not
+ * explain (x minus gain * x one period earlier), modelled on its own,
+ * plus the template: an AR model of 24 frames alone cannot carry a
+ * waveform across a millisecond gap. */
+static bool
+repair(struct declick *k, float *x, int u0, int u1, int x_end, const double *ca)
+{
+	const int c = k->ctx, n = 2 * c;
+	int r0, t;
+	float g = 0, *dv = k->dv;
+	double cd[ORDER + 1], cad[ORDER + 1];
+
+	if (!interpolate(k, x, u0, u1, ca))
+		return false;
+	t = pitch_lag(k, x, u0, u1, x_end, &g);
+	if (t == 0 || !(g > 0))
+		return true;
+	/* the template's context: 2 ctx frames around the span */
+	r0 = (u0 + u1) / 2 - c;
+	if (r0 + n > x_end)
+		r0 = x_end - n;
+	if (u0 - ORDER < r0 || u1 + ORDER >= r0 + n)
+		return true;
+	for (int i = 0; i < n; i++)
+		dv[i] = x[r0 + i] - g * x[r0 + i - t];
+	if (!fit(k->sel, dv, k->dwin, n, cd, cad))
+		return true;
+	if (!interpolate(k, dv, u0 - r0, u1 - r0, cad))
+		return true;
+	for (int i = u0; i <= u1; i++)
+		x[i] = dv[i - r0] + g * x[i - t];
+	return true;
+}
+
 /* Hop [s, s + H) of channel ch is final once frame s + 2H - 1 is in. */
 static void
 finalize(struct declick *k, struct declick_chan *ch, long long s)
 {
 	const int h = k->hop, w = 3 * h;
-	float *x = k->x, *d = k->d;
+	float *x = k->xl + 2 * h, *x2 = k->x2, *ef = k->ef;
 	uint8_t *bad = k->xbad;
-	double r[ORDER + 1], c[ORDER + 1], ca[ORDER + 1], energy = 0;
+	double c[ORDER + 1], ca[ORDER + 1];
+	float cf[ORDER + 1], hi, lo;
 	bool anybad = false, model;
-	float scale, thr;
-	int nd = 0;
+	int n;
 
+	for (int i = -2 * h; i < w; i++)
+		x[i] = ch->ring[(s - h + i) & k->mask];
 	for (int i = 0; i < w; i++) {
 		const long long t = s - h + i;
 
-		x[i] = ch->ring[t & k->mask];
 		bad[i] = t >= 0 ? ch->bad[t & k->mask] : 0;
 		anybad |= bad[i] != 0;
 	}
-	/* model: windowed autocorrelation */
-	for (int i = 0; i < w; i++) {
-		k->sel[i] = x[i] * k->win[i];
-		energy += (double)k->sel[i] * k->sel[i];
-	}
-	if (!(energy > 1e-18 * w) && !anybad)
+	model = fit(k->sel, x, k->win, w, c, ca);
+	if (!model && !anybad)
 		return; /* (near) silence: nothing to find */
-	r[0] = energy * (1 + 1e-6); /* a -60 dB white floor: conditioning */
-	for (int lag = 1; lag <= ORDER; lag++) {
-		double acc = 0;
+	for (int q = 0; q <= ORDER; q++)
+		cf[q] = (float)c[q];
+	resid_fwd(cf, x, ef, ORDER, w);
+	thresholds(k, ef, ORDER, w, &hi, &lo);
+	n = find_events(k, x, bad, cf, ef, hi, lo, h, w - ORDER - 1, h, k->spans);
+	if (n == 0)
+		return;
+	if (model) {
+		/* second pass: the model and the residual's levels re-estimated
+		 * on the window with the events provisionally repaired (a click
+		 * in the fit flattens the model; in the statistics it raises
+		 * the threshold over itself and its neighbours) */
+		double c2[ORDER + 1], ca2[ORDER + 1];
 
-		for (int i = lag; i < w; i++)
-			acc += (double)k->sel[i] * k->sel[i - lag];
-		r[lag] = acc;
-	}
-	model = levinson(r, c);
-	if (!model) {
-		memset(c, 0, sizeof c);
-		c[0] = 1;
-	}
-	for (int dd = 0; dd <= ORDER; dd++) {
-		double acc = 0;
-
-		for (int q = 0; q + dd <= ORDER; q++)
-			acc += c[q] * c[q + dd];
-		ca[dd] = acc;
-	}
-	/* detector: min(|forward residual|, |backward residual|) */
-	{
-		float cf[ORDER + 1];
-
-		for (int q = 0; q <= ORDER; q++)
-			cf[q] = (float)c[q];
-		for (int i = ORDER; i < w - ORDER; i++) {
-			float ef = 0, eb = 0;
-
-			for (int q = 0; q <= ORDER; q++) {
-				ef += cf[q] * x[i - q];
-				eb += cf[q] * x[i + q];
-			}
-			ef = fabsf(ef);
-			eb = fabsf(eb);
-			d[i] = ef < eb ? ef : eb;
-			k->sel[nd++] = d[i];
+		memcpy(x2, x, sizeof(float) * (size_t)w);
+		for (int e = 0; e < n; e++)
+			interpolate(k, x2, k->spans[e].u0, k->spans[e].u1, ca);
+		if (fit(k->sel, x2, k->win, w, c2, ca2)) {
+			memcpy(c, c2, sizeof c);
+			memcpy(ca, ca2, sizeof ca);
+			for (int q = 0; q <= ORDER; q++)
+				cf[q] = (float)c[q];
 		}
+		resid_fwd(cf, x2, ef, ORDER, w);
+		thresholds(k, ef, ORDER, w, &hi, &lo);
+		resid_fwd(cf, x, ef, ORDER, w);
 	}
-	scale = 1.4826f * select_kth(k->sel, nd, nd / 2);
-	thr = k->thr * scale;
-	{
-		/* voiced speech: the excitation pulses leave a few large
-		 * residuals every pitch period; a click must also stand above
-		 * those (the window's PEAK_Q quantile) */
-		const float q = PEAK_RATIO * select_kth(k->sel, nd, (int)(nd * PEAK_Q));
+	n = find_events(k, x, bad, cf, ef, hi, lo, h, 2 * h, h, k->spans);
+	for (int e = 0; e < n; e++) {
+		const int u0 = k->spans[e].u0, u1 = k->spans[e].u1;
 
-		if (q > thr)
-			thr = q;
-	}
-	if (!(thr > 0))
-		thr = 1e-30f;
-
-	for (int i = h; i < 2 * h; i++) {
-		int first, last, u0, u1;
-		bool hasbad;
-
-		if (!(d[i] > thr) && !bad[i])
-			continue;
-		first = last = i;
-		hasbad = bad[i];
-		for (int j = i + 1; j < w - ORDER && j - last <= JOIN; j++)
-			if (d[j] > thr || bad[j]) {
-				last = j;
-				hasbad |= bad[j] != 0;
-			}
-		u0 = first - MARGIN < h ? h : first - MARGIN;
-		/* impulsive events decay: their tail under the threshold
-		 * would poison the interpolation as known context */
-		u1 = last + MARGIN + (last - first) / TAIL_DIV;
-		if (u1 > w - ORDER - 1)
-			u1 = w - ORDER - 1;
-		if (u1 - u0 + 1 <= k->max_len + 2 * MARGIN && u1 - u0 + 1 <= k->max_len_cap &&
-		    (model || hasbad) && interpolate(k, x, u0, u1, ca)) {
+		if ((model || k->spans[e].bad) && repair(k, x, u0, u1, w, ca)) {
 			for (int j = u0; j <= u1; j++)
 				ch->ring[(s - h + j) & k->mask] = x[j];
 			k->repaired++;
 		}
-		i = last;
 	}
 }
 
