@@ -22,7 +22,10 @@
 #include "dsp/dsp.h"
 
 #ifndef ORDER
-#define ORDER 24        /* AR model order */
+#define ORDER 24        /* AR model order of the detector */
+#endif
+#ifndef IORDER
+#define IORDER 40       /* AR model order of the interpolator's local model */
 #endif
 #define JOIN 8          /* residual exceedances this close (frames) are one event */
 #define MARGIN 2        /* frames added each side of an event */
@@ -33,8 +36,8 @@
 #ifndef PEAK_RATIO
 #define PEAK_RATIO 2.0f /* a click stands this far above it */
 #endif
-#ifndef LO_RATIO
-#define LO_RATIO 0.5f   /* an event's span grows over residuals above this * threshold */
+#ifndef LO_K
+#define LO_K 4.0f       /* an event's span grows over residuals above LO_K robust scales */
 #endif
 #ifndef CONFIRM_RATIO
 #define CONFIRM_RATIO 0.5f
@@ -45,7 +48,10 @@
 #define MAX_CLICK_MS 5.0
 #define PITCH_MIN_MS 2.5
 #define PITCH_MAX_MS 15.0
-#define CONTEXT_MS 8.0  /* pitch search and template model context, each side */
+#define CONTEXT_MS 8.0  /* the interpolator's local model: context each side */
+#ifndef PCTX_MS
+#define PCTX_MS 2.0     /* the pitch lag: context each side matched */
+#endif
 
 struct span {
 	int u0, u1;
@@ -64,7 +70,7 @@ struct declick {
 	int ring, mask;          /* ring length (power of two) */
 	int max_len_cap;         /* longest span the solver is sized for */
 	int max_len;             /* from p.max_click_ms */
-	int tmin, tmax, ctx;     /* pitch lag range, context (frames) */
+	int tmin, tmax, ctx, pctx; /* pitch lag range, contexts (frames) */
 	int dec;                 /* decimation of the coarse pitch search */
 	float thr;               /* threshold in robust scales */
 	long long n_in;          /* input frames since reset */
@@ -154,6 +160,7 @@ declick_create(int channels, int rate_hz, const struct declick_params *p)
 	k->tmin = (int)(PITCH_MIN_MS * 1e-3 * rate_hz);
 	k->tmax = (int)(PITCH_MAX_MS * 1e-3 * rate_hz);
 	k->ctx = (int)(CONTEXT_MS * 1e-3 * rate_hz);
+	k->pctx = (int)(PCTX_MS * 1e-3 * rate_hz);
 	k->dec = rate_hz / 12000;
 	if (k->dec < 1)
 		k->dec = 1;
@@ -261,18 +268,18 @@ select_kth(float *v, int n, int kth)
 	return v[kth];
 }
 
-/* Levinson-Durbin: r[0..ORDER] -> prediction error filter c[0..ORDER]
- * (c[0] = 1). false when the autocorrelation is degenerate. */
+/* Levinson-Durbin: r[0..p] -> prediction error filter c[0..p] (c[0] =
+ * 1), p <= IORDER. false when the autocorrelation is degenerate. */
 static bool
-levinson(const double *r, double *c)
+levinson(const double *r, double *c, int p)
 {
-	double a[ORDER + 1], tmp[ORDER + 1], err = r[0];
+	double a[IORDER + 1], tmp[IORDER + 1], err = r[0];
 
 	if (!(err > 0))
 		return false;
 	memset(a, 0, sizeof a);
 	a[0] = 1;
-	for (int i = 1; i <= ORDER; i++) {
+	for (int i = 1; i <= p; i++) {
 		double acc = r[i], kk;
 
 		for (int j = 1; j < i; j++)
@@ -286,25 +293,25 @@ levinson(const double *r, double *c)
 		if (!(err > 0))
 			return false;
 	}
-	memcpy(c, a, sizeof a);
+	memcpy(c, a, sizeof(double) * (size_t)(p + 1));
 	return true;
 }
 
 /* AR model of x[0..n) windowed by win (autocorrelation method, a -60 dB
  * white floor for conditioning): the error filter c and its
  * autocorrelation ca. false when degenerate (c is then the identity).
- * The lag products are summed in float over 8 interleaved partial sums
+ * Order p <= IORDER. The lag products are summed in float over 8 interleaved partial sums
  * (which the compiler turns into vector code), the partial sums in
  * double: relative error about 1e-6, far under the floor's effect. */
 static bool
-fit(float *scratch, const float *x, const float *win, int n, double *c, double *ca)
+fit(float *scratch, const float *x, const float *win, int n, int p, double *c, double *ca)
 {
-	double r[ORDER + 1];
+	double r[IORDER + 1];
 	bool ok;
 
 	for (int i = 0; i < n; i++)
 		scratch[i] = x[i] * win[i];
-	for (int lag = 0; lag <= ORDER; lag++) {
+	for (int lag = 0; lag <= p; lag++) {
 		float acc[8] = { 0 };
 		double sum = 0;
 		int i = lag;
@@ -319,26 +326,27 @@ fit(float *scratch, const float *x, const float *win, int n, double *c, double *
 		r[lag] = sum;
 	}
 	r[0] *= 1 + 1e-6;
-	ok = r[0] > 1e-18 * n && levinson(r, c);
+	ok = r[0] > 1e-18 * n && levinson(r, c, p);
 	if (!ok) {
-		memset(c, 0, sizeof(double) * (ORDER + 1));
+		memset(c, 0, sizeof(double) * (size_t)(p + 1));
 		c[0] = 1;
 	}
-	for (int dd = 0; dd <= ORDER; dd++) {
+	for (int dd = 0; dd <= p; dd++) {
 		double acc = 0;
 
-		for (int q = 0; q + dd <= ORDER; q++)
+		for (int q = 0; q + dd <= p; q++)
 			acc += c[q] * c[q + dd];
 		ca[dd] = acc;
 	}
 	return ok;
 }
 
-/* Replaces x[u0..u1] by the values minimising the AR residual energy,
- * given x[u0 - ORDER .. u0) and (u1 .. u1 + ORDER]. ca: autocorrelation of
- * the error filter. false if the system is not positive definite. */
+/* Replaces x[u0..u1] by the values minimising the residual energy of an
+ * AR model of order p, given x[u0 - p .. u0) and (u1 .. u1 + p]. ca:
+ * autocorrelation of the error filter. false if the system is not
+ * positive definite. */
 static bool
-interpolate(struct declick *k, float *x, int u0, int u1, const double *ca)
+interpolate(struct declick *k, float *x, int u0, int u1, const double *ca, int p)
 {
 	const int m = u1 - u0 + 1;
 	double *a = k->mat, *b = k->rhs;
@@ -349,10 +357,10 @@ interpolate(struct declick *k, float *x, int u0, int u1, const double *ca)
 		for (int j = 0; j < m; j++) {
 			const int dd = abs(i - j);
 
-			a[i * m + j] = dd <= ORDER ? ca[dd] : 0;
+			a[i * m + j] = dd <= p ? ca[dd] : 0;
 		}
 		a[i * m + i] *= 1 + 1e-9;
-		for (int q = u0 + i - ORDER; q <= u0 + i + ORDER; q++) {
+		for (int q = u0 + i - p; q <= u0 + i + p; q++) {
 			if (q >= u0 && q <= u1)
 				continue;
 			s += ca[abs(q - (u0 + i))] * x[q];
@@ -363,16 +371,16 @@ interpolate(struct declick *k, float *x, int u0, int u1, const double *ca)
 	for (int j = 0; j < m; j++) {
 		double s = a[j * m + j];
 
-		for (int q = (j - ORDER > 0 ? j - ORDER : 0); q < j; q++)
+		for (int q = (j - p > 0 ? j - p : 0); q < j; q++)
 			s -= a[j * m + q] * a[j * m + q];
 		if (!(s > 0))
 			return false;
 		s = sqrt(s);
 		a[j * m + j] = s;
-		for (int i = j + 1; i < m && i <= j + ORDER; i++) {
+		for (int i = j + 1; i < m && i <= j + p; i++) {
 			double t = a[i * m + j];
 
-			for (int q = (i - ORDER > 0 ? i - ORDER : 0); q < j; q++)
+			for (int q = (i - p > 0 ? i - p : 0); q < j; q++)
 				t -= a[i * m + q] * a[j * m + q];
 			a[i * m + j] = t / s;
 		}
@@ -380,14 +388,14 @@ interpolate(struct declick *k, float *x, int u0, int u1, const double *ca)
 	for (int i = 0; i < m; i++) {
 		double s = b[i];
 
-		for (int q = (i - ORDER > 0 ? i - ORDER : 0); q < i; q++)
+		for (int q = (i - p > 0 ? i - p : 0); q < i; q++)
 			s -= a[i * m + q] * b[q];
 		b[i] = s / a[i * m + i];
 	}
 	for (int i = m - 1; i >= 0; i--) {
 		double s = b[i];
 
-		for (int q = i + 1; q < m && q <= i + ORDER; q++)
+		for (int q = i + 1; q < m && q <= i + p; q++)
 			s -= a[q * m + i] * b[q];
 		b[i] = s / a[i * m + i];
 	}
@@ -459,8 +467,9 @@ nth_peak(const float *e, int from, int to, int g, int m)
 	return v;
 }
 
-/* Detection thresholds from the residual e[from..to): the larger of thr
- * robust scales and PEAK_RATIO pulse levels; lo for the span's growth. */
+/* Detection thresholds from the residual e[from..to): hi, the larger of
+ * thr robust scales and PEAK_RATIO pulse levels; lo, LO_K robust scales
+ * (at most hi), for the span's growth. */
 static void
 thresholds(struct declick *k, const float *e, int from, int to, float *hi, float *lo)
 {
@@ -476,7 +485,7 @@ thresholds(struct declick *k, const float *e, int from, int to, float *hi, float
 	if (!(t > 0))
 		t = 1e-30f;
 	*hi = t;
-	*lo = LO_RATIO * t;
+	*lo = LO_K * scale < t ? LO_K * scale : t;
 }
 
 /* Events with an onset in [from, to) of the window x[0..3H): the forward
@@ -578,18 +587,19 @@ lag_corr(const float *x, int a0, int a1, int b0, int b1, int t, int d, double *b
 	return xx > 0 && yy > 0 ? xy / sqrt(xx * yy) : 0;
 }
 
-/* Pitch template for the span [u0, u1] of x (x[u0 - ctx - tmax ..] is
- * valid; after u1 up to x_end): the lag t in [tmin, tmax] whose copy of
- * the context best matches it, and its least-squares gain. 0 when the
- * context is not periodic enough (or the period is shorter than the
- * span: the template would copy the span itself). */
+/* Pitch lag for the span [u0, u1] of x (x[u0 - pctx - tmax ..] valid;
+ * after u1 up to x_end): the lag t in [tmin, tmax], longer than the span,
+ * at which x best matches its own copy over pctx frames either side of
+ * the span (short: the period drifts), found on sums of dec frames and
+ * refined frame by frame. 0 when that match (normalised correlation) is
+ * under VOICED_R: no periodic context. */
 static int
-pitch_lag(const struct declick *k, const float *x, int u0, int u1, int x_end, float *gain)
+pitch_lag(const struct declick *k, const float *x, int u0, int u1, int x_end)
 {
-	const int d = k->dec, a0 = u0 - k->ctx, a1 = u0, b0 = u1 + 1;
-	int b1 = u1 + 1 + k->ctx, best_t = 0, t0 = k->tmin > u1 - u0 + 1 + ORDER ?
-	    k->tmin : u1 - u0 + 1 + ORDER;
-	double best = -1, beta;
+	const int d = k->dec, a0 = u0 - k->pctx, a1 = u0, b0 = u1 + 1;
+	const int t0 = k->tmin > u1 - u0 + 1 ? k->tmin : u1 - u0 + 2;
+	int b1 = u1 + 1 + k->pctx, best_t = 0, c;
+	double best = -1;
 
 	if (b1 > x_end)
 		b1 = x_end;
@@ -603,61 +613,68 @@ pitch_lag(const struct declick *k, const float *x, int u0, int u1, int x_end, fl
 			best_t = t;
 		}
 	}
-	if (best < VOICED_R)
-		return 0;
-	{
-		const int c = best_t;
-
+	if (d > 1) {
+		c = best_t;
 		best = -1;
 		for (int t = c - d + 1; t <= c + d - 1; t++) {
 			double r;
 
 			if (t < t0 || t > k->tmax)
 				continue;
-			r = lag_corr(x, a0, a1, b0, b1, t, 1, &beta);
+			r = lag_corr(x, a0, a1, b0, b1, t, 1, NULL);
 			if (r > best) {
 				best = r;
 				best_t = t;
-				*gain = (float)beta;
 			}
 		}
 	}
 	return best >= VOICED_R ? best_t : 0;
 }
 
-/* Repairs x[u0..u1] (x valid from x[-2H], up to x[x_end)): the plain AR
- * interpolation with the window's model ca; then, in periodic (voiced)
- * context, the same interpolation of what a pitch template does not
- * explain (x minus gain * x one period earlier), modelled on its own,
- * plus the template: an AR model of 24 frames alone cannot carry a
- * waveform across a millisecond gap. */
+/* Repairs x[u0..u1] (x valid from x[-2H], up to x[x_end)). First the AR
+ * interpolation with the window's model ca (order ORDER), which serves as
+ * a provisional fill. Then the final one from a local model of order
+ * IORDER fitted on 2 ctx frames around the span; in periodic (voiced)
+ * context, of what a pitch template does not explain (x minus gain * x
+ * one period earlier), the template being added back: a model of a
+ * fraction of a millisecond cannot carry a voiced waveform across a
+ * millisecond gap, the previous period can. */
 static bool
 repair(struct declick *k, float *x, int u0, int u1, int x_end, const double *ca)
 {
 	const int c = k->ctx, n = 2 * c;
 	int r0, t;
 	float g = 0, *dv = k->dv;
-	double cd[ORDER + 1], cad[ORDER + 1];
+	double cd[IORDER + 1], cad[IORDER + 1];
 
-	if (!interpolate(k, x, u0, u1, ca))
+	if (!interpolate(k, x, u0, u1, ca, ORDER))
 		return false;
-	t = pitch_lag(k, x, u0, u1, x_end, &g);
-	if (t == 0 || !(g > 0))
-		return true;
-	/* the template's context: 2 ctx frames around the span */
 	r0 = (u0 + u1) / 2 - c;
 	if (r0 + n > x_end)
 		r0 = x_end - n;
-	if (u0 - ORDER < r0 || u1 + ORDER >= r0 + n)
+	if (u0 - IORDER < r0 || u1 + IORDER >= r0 + n)
 		return true;
+	t = pitch_lag(k, x, u0, u1, x_end);
+	if (t > 0) {
+		/* least-squares gain of the template on the context */
+		double xy = 0, yy = 0;
+
+		for (int i = r0; i < r0 + n; i++) {
+			if (i >= u0 - MARGIN && i <= u1 + MARGIN)
+				continue;
+			xy += (double)x[i] * x[i - t];
+			yy += (double)x[i - t] * x[i - t];
+		}
+		g = yy > 0 && xy > 0 ? (float)(xy / yy) : 0;
+	}
 	for (int i = 0; i < n; i++)
-		dv[i] = x[r0 + i] - g * x[r0 + i - t];
-	if (!fit(k->sel, dv, k->dwin, n, cd, cad))
+		dv[i] = g > 0 ? x[r0 + i] - g * x[r0 + i - t] : x[r0 + i];
+	if (!fit(k->sel, dv, k->dwin, n, IORDER, cd, cad))
 		return true;
-	if (!interpolate(k, dv, u0 - r0, u1 - r0, cad))
+	if (!interpolate(k, dv, u0 - r0, u1 - r0, cad, IORDER))
 		return true;
 	for (int i = u0; i <= u1; i++)
-		x[i] = dv[i - r0] + g * x[i - t];
+		x[i] = g > 0 ? dv[i - r0] + g * x[i - t] : dv[i - r0];
 	return true;
 }
 
@@ -681,7 +698,7 @@ finalize(struct declick *k, struct declick_chan *ch, long long s)
 		bad[i] = t >= 0 ? ch->bad[t & k->mask] : 0;
 		anybad |= bad[i] != 0;
 	}
-	model = fit(k->sel, x, k->win, w, c, ca);
+	model = fit(k->sel, x, k->win, w, ORDER, c, ca);
 	if (!model && !anybad)
 		return; /* (near) silence: nothing to find */
 	for (int q = 0; q <= ORDER; q++)
@@ -700,8 +717,8 @@ finalize(struct declick *k, struct declick_chan *ch, long long s)
 
 		memcpy(x2, x, sizeof(float) * (size_t)w);
 		for (int e = 0; e < n; e++)
-			interpolate(k, x2, k->spans[e].u0, k->spans[e].u1, ca);
-		if (fit(k->sel, x2, k->win, w, c2, ca2)) {
+			interpolate(k, x2, k->spans[e].u0, k->spans[e].u1, ca, ORDER);
+		if (fit(k->sel, x2, k->win, w, ORDER, c2, ca2)) {
 			memcpy(c, c2, sizeof c);
 			memcpy(ca, ca2, sizeof ca);
 			for (int q = 0; q <= ORDER; q++)
