@@ -48,7 +48,18 @@
 #define MAX_CLICK_MS 5.0
 #define PITCH_MIN_MS 2.5
 #define PITCH_MAX_MS 15.0
+#ifndef CONTEXT_MS
 #define CONTEXT_MS 8.0  /* the interpolator's local model: context each side */
+#endif
+#ifndef CHANGE_RATIO
+#define CHANGE_RATIO 2.0f
+#endif
+#ifndef ITER
+#define ITER 1
+#endif
+#ifndef GAINCTX
+#define GAINCTX 0
+#endif
 #ifndef PCTX_MS
 #define PCTX_MS 2.0     /* the pitch lag: context each side matched */
 #endif
@@ -658,8 +669,13 @@ repair(struct declick *k, float *x, int u0, int u1, int x_end, const double *ca)
 	if (t > 0) {
 		/* least-squares gain of the template on the context */
 		double xy = 0, yy = 0;
+#if GAINCTX == 1
+		const int g0 = u0 - k->pctx, g1 = u1 + k->pctx;
+#else
+		const int g0 = r0, g1 = r0 + n - 1;
+#endif
 
-		for (int i = r0; i < r0 + n; i++) {
+		for (int i = g0; i <= g1; i++) {
 			if (i >= u0 - MARGIN && i <= u1 + MARGIN)
 				continue;
 			xy += (double)x[i] * x[i - t];
@@ -669,10 +685,12 @@ repair(struct declick *k, float *x, int u0, int u1, int x_end, const double *ca)
 	}
 	for (int i = 0; i < n; i++)
 		dv[i] = g > 0 ? x[r0 + i] - g * x[r0 + i - t] : x[r0 + i];
-	if (!fit(k->sel, dv, k->dwin, n, IORDER, cd, cad))
-		return true;
-	if (!interpolate(k, dv, u0 - r0, u1 - r0, cad, IORDER))
-		return true;
+	for (int it = 0; it < ITER; it++) {
+		if (!fit(k->sel, dv, k->dwin, n, IORDER, cd, cad))
+			return true;
+		if (!interpolate(k, dv, u0 - r0, u1 - r0, cad, IORDER))
+			return true;
+	}
 	for (int i = u0; i <= u1; i++)
 		x[i] = g > 0 ? dv[i - r0] + g * x[i - t] : dv[i - r0];
 	return true;
@@ -731,12 +749,31 @@ finalize(struct declick *k, struct declick_chan *ch, long long s)
 	n = find_events(k, x, bad, cf, ef, hi, lo, h, 2 * h, h, k->spans);
 	for (int e = 0; e < n; e++) {
 		const int u0 = k->spans[e].u0, u1 = k->spans[e].u1;
+		float pk = 0, change = 0;
 
-		if ((model || k->spans[e].bad) && repair(k, x, u0, u1, w, ca)) {
-			for (int j = u0; j <= u1; j++)
-				ch->ring[(s - h + j) & k->mask] = x[j];
-			k->repaired++;
+		if (!model && !k->spans[e].bad)
+			continue;
+		for (int j = u0; j <= u1; j++) {
+			x2[j] = x[j];
+			pk = ef[j] > pk ? ef[j] : pk;
 		}
+		if (!repair(k, x, u0, u1, w, ca))
+			continue;
+		for (int j = u0; j <= u1; j++) {
+			const float dd = fabsf(x[j] - x2[j]);
+
+			change = dd > change ? dd : change;
+		}
+		if (!k->spans[e].bad && !(change <= CHANGE_RATIO * pk)) {
+			/* the repair is not the removal of an impulse of the
+			 * size detected: the interpolation went astray (or the
+			 * event is not a click); the input stands */
+			memcpy(x + u0, x2 + u0, sizeof(float) * (size_t)(u1 - u0 + 1));
+			continue;
+		}
+		for (int j = u0; j <= u1; j++)
+			ch->ring[(s - h + j) & k->mask] = x[j];
+		k->repaired++;
 	}
 }
 
