@@ -54,12 +54,6 @@
 #ifndef CHANGE_RATIO
 #define CHANGE_RATIO 2.0f
 #endif
-#ifndef ITER
-#define ITER 1
-#endif
-#ifndef GAINCTX
-#define GAINCTX 0
-#endif
 #ifndef PCTX_MS
 #define PCTX_MS 2.0     /* the pitch lag: context each side matched */
 #endif
@@ -644,18 +638,21 @@ pitch_lag(const struct declick *k, const float *x, int u0, int u1, int x_end)
 
 /* Repairs x[u0..u1] (x valid from x[-2H], up to x[x_end)). First the AR
  * interpolation with the window's model ca (order ORDER), which serves as
- * a provisional fill. Then the final one from a local model of order
- * IORDER fitted on 2 ctx frames around the span; in periodic (voiced)
- * context, of what a pitch template does not explain (x minus gain * x
- * one period earlier), the template being added back: a model of a
- * fraction of a millisecond cannot carry a voiced waveform across a
- * millisecond gap, the previous period can. */
+ * a provisional fill. Then the final one, from a local model of order
+ * IORDER fitted on 2 ctx frames around the span. In periodic (voiced)
+ * context that model and its interpolation are of what a pitch template
+ * does not explain, the template being added back: x one period earlier
+ * and, when the lookahead holds it, one period later, with least-squares
+ * gains on the context. A model of half a millisecond cannot carry a
+ * voiced waveform across a millisecond gap; the neighbouring periods can,
+ * and between the two of them the waveform's drift from period to period
+ * is interpolated rather than extrapolated. */
 static bool
 repair(struct declick *k, float *x, int u0, int u1, int x_end, const double *ca)
 {
 	const int c = k->ctx, n = 2 * c;
-	int r0, t;
-	float g = 0, *dv = k->dv;
+	int r0, t, nt = 0, lag[2];
+	float g[2] = { 0, 0 }, *dv = k->dv;
 	double cd[IORDER + 1], cad[IORDER + 1];
 
 	if (!interpolate(k, x, u0, u1, ca, ORDER))
@@ -667,32 +664,54 @@ repair(struct declick *k, float *x, int u0, int u1, int x_end, const double *ca)
 		return true;
 	t = pitch_lag(k, x, u0, u1, x_end);
 	if (t > 0) {
-		/* least-squares gain of the template on the context */
-		double xy = 0, yy = 0;
-#if GAINCTX == 1
-		const int g0 = u0 - k->pctx, g1 = u1 + k->pctx;
-#else
-		const int g0 = r0, g1 = r0 + n - 1;
-#endif
+		/* normal equations of the gains, on the context frames whose
+		 * copies are not in the span either */
+		double m00 = 0, m01 = 0, m11 = 0, v0 = 0, v1 = 0, det;
 
-		for (int i = g0; i <= g1; i++) {
-			if (i >= u0 - MARGIN && i <= u1 + MARGIN)
+		lag[0] = t;
+		lag[1] = -t;
+		nt = r0 + n - 1 + t < x_end ? 2 : 1;
+		for (int i = r0; i < r0 + n; i++) {
+			const float p0 = x[i - t], p1 = nt == 2 ? x[i + t] : 0;
+
+			if ((i >= u0 - MARGIN && i <= u1 + MARGIN) ||
+			    (i - t >= u0 - MARGIN && i - t <= u1 + MARGIN) ||
+			    (nt == 2 && i + t >= u0 - MARGIN && i + t <= u1 + MARGIN))
 				continue;
-			xy += (double)x[i] * x[i - t];
-			yy += (double)x[i - t] * x[i - t];
+			m00 += (double)p0 * p0;
+			m01 += (double)p0 * p1;
+			m11 += (double)p1 * p1;
+			v0 += (double)x[i] * p0;
+			v1 += (double)x[i] * p1;
 		}
-		g = yy > 0 && xy > 0 ? (float)(xy / yy) : 0;
+		det = m00 * m11 - m01 * m01;
+		if (nt == 2 && det > 1e-6 * m00 * m11) {
+			g[0] = (float)((v0 * m11 - v1 * m01) / det);
+			g[1] = (float)((v1 * m00 - v0 * m01) / det);
+		} else {
+			nt = 1;
+			g[0] = m00 > 0 && v0 > 0 ? (float)(v0 / m00) : 0;
+			if (!(g[0] > 0))
+				nt = 0;
+		}
 	}
-	for (int i = 0; i < n; i++)
-		dv[i] = g > 0 ? x[r0 + i] - g * x[r0 + i - t] : x[r0 + i];
-	for (int it = 0; it < ITER; it++) {
-		if (!fit(k->sel, dv, k->dwin, n, IORDER, cd, cad))
-			return true;
-		if (!interpolate(k, dv, u0 - r0, u1 - r0, cad, IORDER))
-			return true;
+	for (int i = 0; i < n; i++) {
+		float v = x[r0 + i];
+
+		for (int j = 0; j < nt; j++)
+			v -= g[j] * x[r0 + i - lag[j]];
+		dv[i] = v;
 	}
-	for (int i = u0; i <= u1; i++)
-		x[i] = g > 0 ? dv[i - r0] + g * x[i - t] : dv[i - r0];
+	if (!fit(k->sel, dv, k->dwin, n, IORDER, cd, cad) ||
+	    !interpolate(k, dv, u0 - r0, u1 - r0, cad, IORDER))
+		return true;
+	for (int i = u0; i <= u1; i++) {
+		float v = dv[i - r0];
+
+		for (int j = 0; j < nt; j++)
+			v += g[j] * x[i - lag[j]];
+		x[i] = v;
+	}
 	return true;
 }
 
