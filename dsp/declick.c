@@ -62,7 +62,8 @@
 #endif
 
 struct span {
-	int u0, u1;
+	int u0, u1;              /* the span */
+	int c0, c1;              /* its core (the exceedances of hi), with margins */
 	bool bad;
 };
 
@@ -80,13 +81,14 @@ struct declick {
 	int max_len;             /* from p.max_click_ms */
 	int tmin, tmax, ctx, pctx; /* pitch lag range, contexts (frames) */
 	int dec;                 /* decimation of the coarse pitch search */
+	int iorder;              /* the interpolator's local model order */
 	int blk;                 /* block of the pulse level's peak search */
 	float thr;               /* threshold in robust scales */
 	long long n_in;          /* input frames since reset */
 	long repaired;
 	struct declick_chan ch[DSP_MAX_CHANNELS];
 	/* scratch: xl 5 H frames, the rest 3 H unless said */
-	float *xl, *x2, *win, *ef, *sel, *dv, *dwin;
+	float *xl, *x2, *x2t, *win, *ef, *sel, *dv, *dwin;
 	uint8_t *xbad;
 	uint16_t *hist;          /* HBINS */
 	int *bpos;               /* 3 H / blk + 1 */
@@ -133,6 +135,7 @@ declick_destroy(struct declick *k)
 	}
 	free(k->xl);
 	free(k->x2);
+	free(k->x2t);
 	free(k->win);
 	free(k->ef);
 	free(k->sel);
@@ -175,6 +178,12 @@ declick_create(int channels, int rate_hz, const struct declick_params *p)
 	k->ctx = (int)(CONTEXT_MS * 1e-3 * rate_hz);
 	k->pctx = (int)(PCTX_MS * 1e-3 * rate_hz);
 	k->blk = rate_hz / 3000;
+	/* IORDER frames at 48 kHz (0.83 ms), at least 16 at low rates */
+	k->iorder = (int)(IORDER * rate_hz / 48000.0 + 0.5);
+	if (k->iorder > IORDER)
+		k->iorder = IORDER;
+	if (k->iorder < 16)
+		k->iorder = 16;
 	k->dec = rate_hz / 12000;
 	if (k->dec < 1)
 		k->dec = 1;
@@ -191,6 +200,7 @@ declick_create(int channels, int rate_hz, const struct declick_params *p)
 	}
 	k->xl = malloc(sizeof(float) * (size_t)(5 * k->hop));
 	k->x2 = malloc(sizeof(float) * (size_t)w);
+	k->x2t = malloc(sizeof(float) * (size_t)(2 * k->ctx));
 	k->win = malloc(sizeof(float) * (size_t)w);
 	k->ef = malloc(sizeof(float) * (size_t)w);
 	k->sel = malloc(sizeof(float) * (size_t)w);
@@ -202,7 +212,7 @@ declick_create(int channels, int rate_hz, const struct declick_params *p)
 	k->spans = malloc(sizeof(struct span) * (size_t)w);
 	k->mat = malloc(sizeof(double) * (size_t)k->max_len_cap * (size_t)k->max_len_cap);
 	k->rhs = malloc(sizeof(double) * (size_t)k->max_len_cap);
-	if (!k->xl || !k->x2 || !k->win || !k->ef || !k->sel || !k->dv || !k->dwin ||
+	if (!k->xl || !k->x2 || !k->x2t || !k->win || !k->ef || !k->sel || !k->dv || !k->dwin ||
 	    !k->xbad || !k->hist || !k->bpos || !k->spans || !k->mat || !k->rhs)
 		goto fail;
 	/* Hann windows for the model fits */
@@ -288,7 +298,7 @@ levinson(const double *r, double *c, int p)
 static bool
 fit(float *scratch, const float *x, const float *win, int n, int p, double *c, double *ca)
 {
-	double r[IORDER + 1];
+	double r[IORDER + 1] = { 0 };
 	bool ok;
 
 	for (int i = 0; i < n; i++)
@@ -574,12 +584,16 @@ find_events(struct declick *k, const float *x, const uint8_t *bad, const float *
 		if (n > 0 && u0 <= sp[n - 1].u1 + 1 && u1 - sp[n - 1].u0 + 1 <= k->max_len_cap) {
 			if (u1 > sp[n - 1].u1)
 				sp[n - 1].u1 = u1;
+			if (last + MARGIN > sp[n - 1].c1)
+				sp[n - 1].c1 = last + MARGIN < sp[n - 1].u1 ? last + MARGIN : sp[n - 1].u1;
 			sp[n - 1].bad |= hasbad;
 		} else {
 			if (n > 0 && u0 <= sp[n - 1].u1)
 				u0 = sp[n - 1].u1 + 1;
 			sp[n].u0 = u0;
 			sp[n].u1 = u1;
+			sp[n].c0 = i - MARGIN > u0 ? i - MARGIN : u0;
+			sp[n].c1 = last + MARGIN < u1 ? last + MARGIN : u1;
 			sp[n].bad = hasbad;
 			n++;
 		}
@@ -670,8 +684,8 @@ pitch_lag(const struct declick *k, const float *x, int u0, int u1, int x_end)
  * voiced waveform across a millisecond gap; the neighbouring periods can,
  * and between the two of them the waveform's drift from period to period
  * is interpolated rather than extrapolated. */
-static bool
-repair(struct declick *k, float *x, int u0, int u1, int x_end, const double *ca)
+static int
+repair(struct declick *k, float *x, int u0, int u1, int x_end, const double *ca, const float *orig)
 {
 	const int c = k->ctx, n = 2 * c;
 	int r0, t, nt = 0, lag[2];
@@ -679,12 +693,12 @@ repair(struct declick *k, float *x, int u0, int u1, int x_end, const double *ca)
 	double cd[IORDER + 1], cad[IORDER + 1];
 
 	if (!interpolate(k, x, u0, u1, ca, ORDER))
-		return false;
+		return 0;
 	r0 = (u0 + u1) / 2 - c;
 	if (r0 + n > x_end)
 		r0 = x_end - n;
-	if (u0 - IORDER < r0 || u1 + IORDER >= r0 + n)
-		return true;
+	if (u0 - k->iorder < r0 || u1 + k->iorder >= r0 + n)
+		return 1;
 	t = pitch_lag(k, x, u0, u1, x_end);
 	if (t > 0) {
 		/* normal equations of the gains, on the context frames whose
@@ -725,9 +739,42 @@ repair(struct declick *k, float *x, int u0, int u1, int x_end, const double *ca)
 			v -= g[j] * x[r0 + i - lag[j]];
 		dv[i] = v;
 	}
-	if (!fit(k->sel, dv, k->dwin, n, IORDER, cd, cad) ||
-	    !interpolate(k, dv, u0 - r0, u1 - r0, cad, IORDER))
-		return true;
+	if (!fit(k->sel, dv, k->dwin, n, k->iorder, cd, cad))
+		return 1;
+	if (nt > 0 && orig != NULL) {
+		/* with the template, glottal pulses mostly vanish from the
+		 * residual, a click does not: the event must stand out of the
+		 * template's residual (its forward residual, the span's
+		 * original values) above everything else in the context */
+		const int p = k->iorder;
+		float in_max = 0, out_max = 0, *e = k->x2t;
+
+		for (int i = 0; i < n; i++)
+			e[i] = dv[i];
+		for (int i = u0; i <= u1; i++) {
+			float v = orig[i - u0];
+
+			for (int j = 0; j < nt; j++)
+				v -= g[j] * x[i - lag[j]];
+			e[i - r0] = v;
+		}
+		for (int i = p; i < n; i++) {
+			double acc = 0;
+			float a;
+
+			for (int q = 0; q <= p; q++)
+				acc += cd[q] * e[i - q];
+			a = (float)fabs(acc);
+			if (i + r0 >= u0 && i + r0 <= u1 + p)
+				in_max = a > in_max ? a : in_max;
+			else
+				out_max = a > out_max ? a : out_max;
+		}
+		if (!(in_max > out_max))
+			return 2;
+	}
+	if (!interpolate(k, dv, u0 - r0, u1 - r0, cad, k->iorder))
+		return 1;
 	for (int i = u0; i <= u1; i++) {
 		float v = dv[i - r0];
 
@@ -735,7 +782,7 @@ repair(struct declick *k, float *x, int u0, int u1, int x_end, const double *ca)
 			v += g[j] * x[i - lag[j]];
 		x[i] = v;
 	}
-	return true;
+	return 1;
 }
 
 /* Hop [s, s + H) of channel ch is final once frame s + 2H - 1 is in. */
@@ -790,26 +837,29 @@ finalize(struct declick *k, struct declick_chan *ch, long long s)
 	}
 	n = find_events(k, x, bad, cf, ef, hi, lo, h, 2 * h, h, k->spans);
 	for (int e = 0; e < n; e++) {
-		const int u0 = k->spans[e].u0, u1 = k->spans[e].u1;
+		const struct span *sp = &k->spans[e];
+		const int u0 = sp->u0, u1 = sp->u1;
 		float pk = 0, change = 0;
+		int r;
 
-		if (!model && !k->spans[e].bad)
+		if (!model && !sp->bad)
 			continue;
-		for (int j = u0; j <= u1; j++) {
-			x2[j] = x[j];
+		memcpy(x2 + u0, x + u0, sizeof(float) * (size_t)(u1 - u0 + 1));
+		for (int j = u0; j <= u1; j++)
 			pk = ef[j] > pk ? ef[j] : pk;
-		}
-		if (!repair(k, x, u0, u1, w, ca))
-			continue;
+		r = repair(k, x, u0, u1, w, ca, x2 + u0);
 		for (int j = u0; j <= u1; j++) {
 			const float dd = fabsf(x[j] - x2[j]);
 
 			change = dd > change ? dd : change;
 		}
-		if (!k->spans[e].bad && !(change <= CHANGE_RATIO * pk)) {
-			/* the repair is not the removal of an impulse of the
-			 * size detected: the interpolation went astray (or the
-			 * event is not a click); the input stands */
+		/* Defects are always repaired. Otherwise the input stands when
+		 * the event is part of the periodic signal (r == 2), or when
+		 * the repair is not the removal of an impulse of the size
+		 * detected (its largest change more than CHANGE_RATIO times the
+		 * event's largest residual): the interpolation went astray over
+		 * a stretch that is no click. */
+		if (r == 0 || (!sp->bad && (r == 2 || !(change <= CHANGE_RATIO * pk)))) {
 			memcpy(x + u0, x2 + u0, sizeof(float) * (size_t)(u1 - u0 + 1));
 			continue;
 		}
