@@ -21,49 +21,28 @@
 
 #include "dsp/dsp.h"
 
-#ifndef ORDER
 #define ORDER 24        /* AR model order of the detector */
-#endif
-#ifndef IORDER
-#define IORDER 40       /* AR model order of the interpolator's local model */
-#endif
+#define IORDER 40       /* the interpolator's local model at 48 kHz (scaled, >= 16) */
 #define JOIN 8          /* residual exceedances this close (frames) are one event */
 #define MARGIN 2        /* frames added each side of an event */
 #define INPUT_MAX 1e6f
-#ifndef PEAK_M
-#define PEAK_M 3        /* the pulse level: the PEAK_M-th largest separate peak */
-#endif
-#ifndef PEAK_RATIO
-#define PEAK_RATIO 2.0f /* a click stands this far above it */
-#endif
-#ifndef LO_K
-#define LO_K 4.0f       /* an event's span grows over residuals above LO_K robust scales */
-#endif
-#ifndef CONFIRM_RATIO
-#define CONFIRM_RATIO 0.5f
-#endif
-#ifndef VOICED_R
-#define VOICED_R 0.5    /* normalised correlation at the pitch lag that makes a template */
-#endif
 #define MAX_CLICK_MS 5.0
+#define PEAK_M 3        /* the pulse level: the PEAK_M-th largest separate peak */
+#define PEAK_RATIO 2.0f /* a click's onset stands this far above it */
+#define CONFIRM_RATIO 0.5f /* the backward residual confirming an onset: this * hi */
+#define LO_K 4.0f       /* a span grows over residuals above LO_K robust scales */
+#define CHANGE_RATIO 2.0f /* a repair changes the input by at most this * the event's residual */
 #define HBITS 4         /* residual histogram: 2^HBITS bins per octave, */
 #define HBINS (64 << HBITS)                /* 64 octaves: 2^-60 .. 2^4 */
 #define HBASE ((uint32_t)(127 - 60) << 23) /* float bits of 2^-60 */
-#define PITCH_MIN_MS 2.5
+#define PITCH_MIN_MS 2.5 /* pitch lags searched: 2.5 .. 15 ms (400 .. 67 Hz) */
 #define PITCH_MAX_MS 15.0
-#ifndef CONTEXT_MS
+#define PCTX_MS 2.0     /* the pitch lag: context matched each side of a span */
+#define VOICED_R 0.5    /* normalised correlation there that makes a template */
 #define CONTEXT_MS 8.0  /* the interpolator's local model: context each side */
-#endif
-#ifndef CHANGE_RATIO
-#define CHANGE_RATIO 2.0f
-#endif
-#ifndef PCTX_MS
-#define PCTX_MS 2.0     /* the pitch lag: context each side matched */
-#endif
 
 struct span {
-	int u0, u1;              /* the span */
-	int c0, c1;              /* its core (the exceedances of hi), with margins */
+	int u0, u1;
 	bool bad;
 };
 
@@ -584,16 +563,12 @@ find_events(struct declick *k, const float *x, const uint8_t *bad, const float *
 		if (n > 0 && u0 <= sp[n - 1].u1 + 1 && u1 - sp[n - 1].u0 + 1 <= k->max_len_cap) {
 			if (u1 > sp[n - 1].u1)
 				sp[n - 1].u1 = u1;
-			if (last + MARGIN > sp[n - 1].c1)
-				sp[n - 1].c1 = last + MARGIN < sp[n - 1].u1 ? last + MARGIN : sp[n - 1].u1;
 			sp[n - 1].bad |= hasbad;
 		} else {
 			if (n > 0 && u0 <= sp[n - 1].u1)
 				u0 = sp[n - 1].u1 + 1;
 			sp[n].u0 = u0;
 			sp[n].u1 = u1;
-			sp[n].c0 = i - MARGIN > u0 ? i - MARGIN : u0;
-			sp[n].c1 = last + MARGIN < u1 ? last + MARGIN : u1;
 			sp[n].bad = hasbad;
 			n++;
 		}
@@ -602,10 +577,10 @@ find_events(struct declick *k, const float *x, const uint8_t *bad, const float *
 	return n;
 }
 
-/* Normalised correlation of x over seg (two runs, [a0, a1) and [b0, b1))
- * with x lagged by t frames, at decimation d (sums of d frames). */
+/* Normalised correlation of x over two runs, [a0, a1) and [b0, b1), with
+ * x lagged by t frames, on sums of d frames. */
 static double
-lag_corr(const float *x, int a0, int a1, int b0, int b1, int t, int d, double *beta)
+lag_corr(const float *x, int a0, int a1, int b0, int b1, int t, int d)
 {
 	double xy = 0, xx = 0, yy = 0;
 
@@ -624,8 +599,6 @@ lag_corr(const float *x, int a0, int a1, int b0, int b1, int t, int d, double *b
 			yy += (double)v * v;
 		}
 	}
-	if (beta != NULL)
-		*beta = yy > 0 ? xy / yy : 0;
 	return xx > 0 && yy > 0 ? xy / sqrt(xx * yy) : 0;
 }
 
@@ -648,7 +621,7 @@ pitch_lag(const struct declick *k, const float *x, int u0, int u1, int x_end)
 	if (t0 > k->tmax)
 		return 0;
 	for (int t = (t0 + d - 1) / d * d; t <= k->tmax; t += d) {
-		const double r = lag_corr(x, a0, a1, b0, b1, t, d, NULL);
+		const double r = lag_corr(x, a0, a1, b0, b1, t, d);
 
 		if (r > best) {
 			best = r;
@@ -663,7 +636,7 @@ pitch_lag(const struct declick *k, const float *x, int u0, int u1, int x_end)
 
 			if (t < t0 || t > k->tmax)
 				continue;
-			r = lag_corr(x, a0, a1, b0, b1, t, 1, NULL);
+			r = lag_corr(x, a0, a1, b0, b1, t, 1);
 			if (r > best) {
 				best = r;
 				best_t = t;
@@ -676,14 +649,25 @@ pitch_lag(const struct declick *k, const float *x, int u0, int u1, int x_end)
 /* Repairs x[u0..u1] (x valid from x[-2H], up to x[x_end)). First the AR
  * interpolation with the window's model ca (order ORDER), which serves as
  * a provisional fill. Then the final one, from a local model of order
- * IORDER fitted on 2 ctx frames around the span. In periodic (voiced)
+ * iorder fitted on 2 ctx frames around the span. In periodic (voiced)
  * context that model and its interpolation are of what a pitch template
  * does not explain, the template being added back: x one period earlier
  * and, when the lookahead holds it, one period later, with least-squares
- * gains on the context. A model of half a millisecond cannot carry a
- * voiced waveform across a millisecond gap; the neighbouring periods can,
- * and between the two of them the waveform's drift from period to period
- * is interpolated rather than extrapolated. */
+ * gains on the context. A model of a millisecond cannot carry a voiced
+ * waveform across a millisecond gap; the neighbouring periods can, and
+ * between the two of them the waveform's drift from period to period is
+ * interpolated rather than extrapolated.
+ *
+ * With orig (the span's input values) the event is also put to the test
+ * of periodicity: the template's residual of the input, whitened by the
+ * local model, must be larger on the span (and the iorder frames its
+ * forward residual rings) than anywhere else in the context. A glottal
+ * pulse recurs one period away, so the template removes it; a click does
+ * not recur.
+ *
+ * 0: no repair (the provisional interpolation failed, x is unchanged);
+ * 1: x[u0..u1] repaired; 2: the event is part of the periodic signal
+ * (x[u0..u1] holds the provisional fill). */
 static int
 repair(struct declick *k, float *x, int u0, int u1, int x_end, const double *ca, const float *orig)
 {
@@ -742,10 +726,7 @@ repair(struct declick *k, float *x, int u0, int u1, int x_end, const double *ca,
 	if (!fit(k->sel, dv, k->dwin, n, k->iorder, cd, cad))
 		return 1;
 	if (nt > 0 && orig != NULL) {
-		/* with the template, glottal pulses mostly vanish from the
-		 * residual, a click does not: the event must stand out of the
-		 * template's residual (its forward residual, the span's
-		 * original values) above everything else in the context */
+		/* the test of periodicity */
 		const int p = k->iorder;
 		float in_max = 0, out_max = 0, *e = k->x2t;
 
