@@ -539,10 +539,7 @@ find_events(struct declick *k, const float *x, const uint8_t *bad, const float *
 		if (last < i)
 			continue;
 		if (last - i + 1 > k->max_len && !hasbad) {
-			/* not a click; later onsets inside it are judged on
-			 * their own */
-			while (i + 1 < to && ef[i + 1] > hi)
-				i++;
+			i = last; /* not a click: a sound's onset, a burst */
 			continue;
 		}
 		u0 = i;
