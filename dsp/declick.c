@@ -31,6 +31,7 @@
 #define PEAK_RATIO 2.0f /* a click's onset stands this far above it */
 #define CONFIRM_RATIO 0.5f /* the backward residual confirming an onset: this * hi */
 #define LO_K 4.0f       /* a span grows over residuals above LO_K robust scales */
+#define PASSES 2        /* detection passes (the later ones refitted without the events) */
 #define CHANGE_RATIO 2.0f /* a repair changes the input by at most this * the event's residual */
 #define HBITS 4         /* residual histogram: 2^HBITS bins per octave, */
 #define HBINS (64 << HBITS)                /* 64 octaves: 2^-60 .. 2^4 */
@@ -479,8 +480,10 @@ levels(struct declick *k, const float *e, int from, int to, int g, float *median
 				}
 			}
 		}
-		if (bi < 0)
+		if (bi < 0) {
+			*pulse = 0;
 			return;
+		}
 		at[p] = bpos[bi];
 		*pulse = v;
 	}
@@ -793,12 +796,14 @@ finalize(struct declick *k, struct declick_chan *ch, long long s)
 	n = find_events(k, x, bad, cf, ef, hi, lo, h, w - ORDER - 1, h, k->spans);
 	if (n == 0)
 		return;
-	if (model) {
-		/* second pass: the model and the residual's levels re-estimated
-		 * on the window with the events provisionally repaired (a click
-		 * in the fit flattens the model; in the statistics it raises
-		 * the threshold over itself and its neighbours) */
+	/* further passes: the model and the residual's levels re-estimated
+	 * on the window with the events found so far provisionally repaired
+	 * (a click in the fit flattens the model; in the statistics it
+	 * raises the threshold over itself and its neighbours), the events
+	 * found again; until no new one appears, PASSES in all */
+	for (int pass = 1; model && pass < PASSES; pass++) {
 		double c2[ORDER + 1], ca2[ORDER + 1];
+		int n2;
 
 		memcpy(x2, x, sizeof(float) * (size_t)w);
 		for (int e = 0; e < n; e++)
@@ -812,6 +817,12 @@ finalize(struct declick *k, struct declick_chan *ch, long long s)
 		resid_fwd(cf, x2, ef, ORDER, w);
 		thresholds(k, ef, ORDER, w, &hi, &lo);
 		resid_fwd(cf, x, ef, ORDER, w);
+		if (pass + 1 == PASSES)
+			break;
+		n2 = find_events(k, x, bad, cf, ef, hi, lo, h, w - ORDER - 1, h, k->spans);
+		if (n2 <= n)
+			break;
+		n = n2;
 	}
 	n = find_events(k, x, bad, cf, ef, hi, lo, h, 2 * h, h, k->spans);
 	for (int e = 0; e < n; e++) {
