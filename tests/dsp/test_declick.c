@@ -2,7 +2,7 @@
  * De-click: clicks on a voice-like signal are found and repaired (residual
  * at least 12 dB under the click for most of them), every sample outside
  * the repaired spans passes bit for bit; long clicks on a loud vowel are
- * repaired as well (the pitch template); a glottal pulse train, a note's
+ * repaired as well (the pitch template), and clicks in digital silence; a glottal pulse train, a note's
  * attack and a plosive-like burst pass untouched; clicks are repaired at
  * 16 and 44.1 kHz too; the reported latency is the true one (an
  * impulse-free voice comes out exactly delayed), split invariance,
@@ -121,6 +121,37 @@ test_repair(void)
 	free(clean);
 	free(x);
 	free(in);
+}
+
+/* Clicks in digital silence (an edit's click between regions): a lone
+ * event in the window must not set its own threshold. */
+static void
+test_clicks_in_silence(void)
+{
+	const long n = SR;
+	float *x = calloc((size_t)n + 2048, sizeof(float));
+	struct declick *k = make(1);
+	const int lat = declick_latency(k);
+	uint64_t r = 5;
+	const long pos[3] = { SR / 4, SR / 2, 3 * SR / 4 };
+	const int len[3] = { 1, 30, 60 };
+	int left = 0;
+
+	for (int c = 0; c < 3; c++)
+		for (int i = 0; i < len[c]; i++)
+			x[pos[c] + i] = 0.2f * (float)exp(-3.0 * i / len[c]) * (i ? (float)rand_signed(&r) : 1.0f);
+	run(k, x, n + lat, 512);
+	for (int c = 0; c < 3; c++) {
+		double pk = 0;
+
+		for (long i = pos[c] - 48; i < pos[c] + len[c] + 48; i++)
+			pk = fabs(x[i + lat]) > pk ? fabs(x[i + lat]) : pk;
+		left += pk > 0.25 * 0.2;
+	}
+	printf("clicks in digital silence left: %d of 3\n", left);
+	CHECK_INT_EQ(left, 0);
+	declick_destroy(k);
+	free(x);
 }
 
 /* Largest |x[i + lat] - clean[i]| over a click's span and 24 frames either
@@ -464,6 +495,7 @@ main(void)
 {
 	test_repair();
 	test_long_clicks_voiced();
+	test_clicks_in_silence();
 	test_pulse_train_untouched();
 	test_onsets_untouched();
 	test_other_rates();
