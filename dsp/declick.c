@@ -421,7 +421,6 @@ resid_bwd(const float *cf, const float *x, int i)
  * the largest whose position is more than g from those taken, ...); 0 if
  * fewer. A click, however long (up to max_len, plus the ORDER frames its
  * forward residual rings), counts once. */
-
 static void
 levels(struct declick *k, const float *e, int from, int to, int g, float *median, float *pulse)
 {
@@ -463,7 +462,6 @@ levels(struct declick *k, const float *e, int from, int to, int g, float *median
 		}
 		cnt += hist[bin];
 	}
-	*pulse = 0;
 	for (int p = 0; p < PEAK_M; p++) {
 		float v = 0;
 		int bi = -1;
@@ -510,13 +508,15 @@ thresholds(struct declick *k, const float *e, int from, int to, float *hi, float
 
 /* Events with an onset in [from, to) of the window x[0..3H): the forward
  * residual ef exceeds hi there (it rises on a click's first sample), and
- * the backward residual exceeds hi within JOIN frames (it stays up to a
- * click's last sample; a forward exceedance alone is a new sound's onset).
- * The core runs to the last backward exceedance (gaps up to JOIN); cores
+ * the backward residual exceeds CONFIRM_RATIO * hi within JOIN frames (it
+ * stays up to a click's last sample, with holes inside a noise burst; a
+ * forward exceedance alone is a new sound's onset). The core runs to the
+ * last exceedance of hi by the backward residual (gaps up to JOIN); cores
  * longer than max_len are not clicks. The span then grows over the
- * neighbours whose residual stays above lo (a click's soft start and
- * decaying tail) and takes MARGIN each side. Spans start at lo_clamp or
- * later; overlapping spans merge. */
+ * neighbours whose residual stays above lo (a click's soft start by the
+ * forward residual, its decaying tail by the backward one), at most to
+ * max_len, and takes MARGIN each side. Spans start at lo_clamp or later;
+ * overlapping spans merge. Defects (bad) always make an event. */
 static int
 find_events(struct declick *k, const float *x, const uint8_t *bad, const float *cf,
     const float *ef, float hi, float lo, int from, int to, int lo_clamp, struct span *sp)
