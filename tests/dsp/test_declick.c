@@ -1,9 +1,13 @@
 /*
  * De-click: clicks on a voice-like signal are found and repaired (residual
- * at least 12 dB under the click for most of them), every sample outside the repaired spans
- * passes bit for bit, the reported latency is the true one (an impulse-free
- * tone comes out exactly delayed), split invariance, NaN/Inf input is
- * repaired, silence gives silence, validation. All signals are made here.
+ * at least 12 dB under the click for most of them), every sample outside
+ * the repaired spans passes bit for bit; long clicks on a loud vowel are
+ * repaired as well (the pitch template), and clicks in digital silence; a glottal pulse train, a note's
+ * attack and a plosive-like burst pass untouched; clicks are repaired at
+ * 16 and 44.1 kHz too; the reported latency is the true one (an
+ * impulse-free voice comes out exactly delayed), split invariance,
+ * NaN/Inf input is repaired, silence gives silence, validation. All
+ * signals are made here.
  */
 #include "test.h"
 
@@ -117,6 +121,236 @@ test_repair(void)
 	free(clean);
 	free(x);
 	free(in);
+}
+
+/* Clicks in digital silence (an edit's click between regions): a lone
+ * event in the window must not set its own threshold. */
+static void
+test_clicks_in_silence(void)
+{
+	const long n = SR;
+	float *x = calloc((size_t)n + 2048, sizeof(float));
+	struct declick *k = make(1);
+	const int lat = declick_latency(k);
+	uint64_t r = 5;
+	const long pos[3] = { SR / 4, SR / 2, 3 * SR / 4 };
+	const int len[3] = { 1, 30, 60 };
+	int left = 0;
+
+	for (int c = 0; c < 3; c++)
+		for (int i = 0; i < len[c]; i++)
+			x[pos[c] + i] = 0.2f * (float)exp(-3.0 * i / len[c]) * (i ? (float)rand_signed(&r) : 1.0f);
+	run(k, x, n + lat, 512);
+	for (int c = 0; c < 3; c++) {
+		double pk = 0;
+
+		for (long i = pos[c] - 48; i < pos[c] + len[c] + 48; i++)
+			pk = fabs(x[i + lat]) > pk ? fabs(x[i + lat]) : pk;
+		left += pk > 0.25 * 0.2;
+	}
+	printf("clicks in digital silence left: %d of 3\n", left);
+	CHECK_INT_EQ(left, 0);
+	declick_destroy(k);
+	free(x);
+}
+
+/* Largest |x[i + lat] - clean[i]| over a click's span and 24 frames either
+ * side, relative to its amplitude: the benchmark's rule counts it left
+ * above 0.25. */
+static double
+residual_ratio(const float *x, const float *clean, int lat, long pos, int len, float amp)
+{
+	double pk = 0;
+
+	for (long i = pos - 24; i < pos + len + 24; i++)
+		if (fabs(x[i + lat] - clean[i]) > pk)
+			pk = fabs(x[i + lat] - clean[i]);
+	return pk / fabs(amp);
+}
+
+/* Long clicks (40..70 frames, a decaying noise burst) at a quarter of the
+ * peak level of a loud vowel: the AR interpolation alone leaves errors of
+ * the order of the click over such a span (0.6 of it on average here);
+ * the pitch template brings them to about a tenth. */
+static void
+test_long_clicks_voiced(void)
+{
+	const long n = 3 * SR;
+	float *clean = malloc(sizeof(float) * (size_t)n), *x = malloc(sizeof(float) * (size_t)(n + 2048));
+	struct declick *k = make(1);
+	const int lat = declick_latency(k);
+	uint64_t r = 31337;
+	int left = 0;
+	double mean = 0;
+	long pos[10];
+	int len[10];
+	float amp[10];
+
+	for (long i = 0; i < n; i++) {
+		double v = 0, f = 118 * (1 + 0.03 * sin(2 * M_PI * 1.3 * i / SR));
+
+		for (int h = 1; h <= 20; h++)
+			v += 0.35 / h * sin(2 * M_PI * f * h * i / SR + 0.5 * h);
+		clean[i] = (float)(v * (i < 480 ? i / 480.0 : 1.0) + 0.001 * rand_signed(&r));
+	}
+	memcpy(x, clean, sizeof(float) * (size_t)n);
+	memset(x + n, 0, sizeof(float) * 2048);
+	for (int c = 0; c < 10; c++) {
+		pos[c] = (long)(0.2 * SR + c * 0.25 * SR + rand_unit(&r) * 0.05 * SR);
+		len[c] = 40 + (int)(rand_unit(&r) * 31);
+		amp[c] = (float)(c % 2 ? -0.15 : 0.15);
+		for (int i = 0; i < len[c]; i++)
+			x[pos[c] + i] += amp[c] * (float)exp(-3.0 * i / len[c]) *
+			    (i ? (float)rand_signed(&r) : 1.0f);
+	}
+	run(k, x, n + lat, 256);
+	for (int c = 0; c < 10; c++) {
+		const double q = residual_ratio(x, clean, lat, pos[c], len[c], amp[c]);
+
+		left += q > 0.25;
+		mean += q / 10;
+	}
+	printf("long clicks on a vowel left: %d of 10, mean residual %.2f of the click\n", left, mean);
+	CHECK(left <= 2);
+	CHECK(mean < 0.2);
+	declick_destroy(k);
+	free(clean);
+	free(x);
+}
+
+/* A vowel from a glottal pulse train (one sharp pulse per period, 2 %
+ * jitter and shimmer) through two formant resonators: every pulse is an
+ * impulse in the residual, and none is a click. */
+static void
+test_pulse_train_untouched(void)
+{
+	const long n = 3 * SR;
+	float *x = malloc(sizeof(float) * (size_t)n), *in = malloc(sizeof(float) * (size_t)n);
+	struct declick *k = make(1);
+	const int lat = declick_latency(k);
+	uint64_t r = 4711;
+	double next = 100, y1[2] = { 0, 0 }, y2[2] = { 0, 0 }, pk = 0;
+	const double fr[2] = { 700, 1220 }, bw[2] = { 90, 110 };
+	double a1[2], a2[2];
+
+	for (int f = 0; f < 2; f++) {
+		const double rr = exp(-M_PI * bw[f] / SR);
+
+		a1[f] = 2 * rr * cos(2 * M_PI * fr[f] / SR);
+		a2[f] = -rr * rr;
+	}
+	for (long i = 0; i < n; i++) {
+		double e = 0, v;
+
+		if (i >= (long)next) {
+			e = 1 + 0.02 * rand_signed(&r);
+			next += SR / 135.0 * (1 + 0.02 * rand_signed(&r));
+		}
+		v = e;
+		for (int f = 0; f < 2; f++) {
+			const double o = v + a1[f] * y1[f] + a2[f] * y2[f];
+
+			y2[f] = y1[f];
+			y1[f] = o;
+			v = o;
+		}
+		x[i] = (float)v;
+		pk = fabs(v) > pk ? fabs(v) : pk;
+	}
+	for (long i = 0; i < n; i++)
+		x[i] = (float)(0.5 * x[i] / pk + 0.0005 * rand_signed(&r));
+	memcpy(in, x, sizeof(float) * (size_t)n);
+	run(k, x, n, 512);
+	printf("pulse train: %ld repairs\n", declick_repaired_count(k));
+	CHECK_INT_EQ(declick_repaired_count(k), 0);
+	CHECK_INT_EQ(first_difference(x + lat, in, (int)(n - lat)), -1);
+	declick_destroy(k);
+	free(x);
+	free(in);
+}
+
+/* A note's attack out of near silence (a harmonic tone starting at full
+ * level within a frame) and a plosive-like burst (20 ms of decaying noise)
+ * are onsets of sounds, not clicks. */
+static void
+test_onsets_untouched(void)
+{
+	const long n = 2 * SR;
+	float *x = malloc(sizeof(float) * (size_t)n), *in = malloc(sizeof(float) * (size_t)n);
+	struct declick *k = make(1);
+	const int lat = declick_latency(k);
+	uint64_t r = 99;
+
+	for (long i = 0; i < n; i++) {
+		double v = 0.0003 * rand_signed(&r);
+
+		if (i >= SR / 2 && i < SR) {
+			for (int h = 1; h <= 6; h++)
+				v += 0.3 / h * sin(2 * M_PI * 330 * h * (i - SR / 2) / SR) *
+				    exp(-3.0 * (i - SR / 2) / SR);
+		}
+		if (i >= 3 * SR / 2 && i < 3 * SR / 2 + SR / 50)
+			v += 0.3 * rand_signed(&r) * exp(-4.0 * (i - 3 * SR / 2) / (SR / 50.0));
+		x[i] = (float)v;
+	}
+	memcpy(in, x, sizeof(float) * (size_t)n);
+	run(k, x, n, 512);
+	printf("attack and burst: %ld repairs\n", declick_repaired_count(k));
+	CHECK_INT_EQ(declick_repaired_count(k), 0);
+	CHECK_INT_EQ(first_difference(x + lat, in, (int)(n - lat)), -1);
+	declick_destroy(k);
+	free(x);
+	free(in);
+}
+
+/* The same clicks on the same voice at other rates (positions and lengths
+ * scaled): hop, contexts and orders follow the rate. */
+static void
+test_other_rates(void)
+{
+	const int rates[] = { 16000, 44100 };
+
+	for (int ri = 0; ri < 2; ri++) {
+		const int sr = rates[ri];
+		const long n = 3L * sr;
+		float *clean = malloc(sizeof(float) * (size_t)n), *x = malloc(sizeof(float) * (size_t)(n + 4096));
+		struct declick_params p;
+		struct declick *k;
+		uint64_t r = 2024;
+		int left = 0, lat;
+
+		declick_params_default(&p);
+		k = declick_create(1, sr, &p);
+		REQUIRE(k != NULL);
+		lat = declick_latency(k);
+		for (long i = 0; i < n; i++) {
+			double v = 0, f = 131 * (1 + 0.02 * sin(2 * M_PI * 0.7 * i / sr));
+
+			for (int h = 1; h * 131 * 1.1 < sr / 2.0 && h <= 12; h++)
+				v += 0.2 / h * sin(2 * M_PI * f * h * i / sr + h);
+			clean[i] = (float)((v + 0.001 * rand_signed(&r)) * (i < sr / 100 ? i / (sr / 100.0) : 1.0));
+		}
+		memcpy(x, clean, sizeof(float) * (size_t)n);
+		memset(x + n, 0, sizeof(float) * 4096);
+		for (int c = 0; c < 8; c++) {
+			const long pos = (long)((0.3 + c * 0.3) * sr);
+			const int len = 1 + c * sr / 16000;
+			const float amp = c % 2 ? -0.25f : 0.25f;
+
+			for (int i = 0; i < len; i++)
+				x[pos + i] += amp * (float)exp(-3.0 * i / len) * (i ? (float)rand_signed(&r) : 1.0f);
+		}
+		run(k, x, n + lat, 300);
+		for (int c = 0; c < 8; c++)
+			left += residual_ratio(x, clean, lat, (long)((0.3 + c * 0.3) * sr), 1 + c * sr / 16000,
+			    0.25f) > 0.25;
+		printf("%d Hz: clicks left %d of 8, %ld repairs\n", sr, left, declick_repaired_count(k));
+		CHECK(left == 0);
+		CHECK(declick_repaired_count(k) <= 10);
+		declick_destroy(k);
+		free(clean);
+		free(x);
+	}
 }
 
 /* Latency: a clean voice comes out unchanged, exactly latency frames late. */
@@ -260,6 +494,11 @@ int
 main(void)
 {
 	test_repair();
+	test_long_clicks_voiced();
+	test_clicks_in_silence();
+	test_pulse_train_untouched();
+	test_onsets_untouched();
+	test_other_rates();
 	test_latency_and_passthrough();
 	test_split_invariance();
 	test_silence_and_square();
