@@ -17,44 +17,26 @@
 #ifndef FRAME_MS
 #define FRAME_MS 40.0
 #endif
+#ifndef SPAN_MS
+#define SPAN_MS 85.0
+#endif
 #ifndef B_RISE_DB_S
 #define B_RISE_DB_S 30.0
 #endif
 #ifndef B_FALL_DB_S
 #define B_FALL_DB_S 60.0
 #endif
-#ifndef MAX_BURST_MS
-#define MAX_BURST_MS 200.0
-#endif
-#ifndef Q_RISE_DB_S
-#define Q_RISE_DB_S 100.0
-#endif
-#ifndef Q_FALL_DB_S
-#define Q_FALL_DB_S 300.0
-#endif
-#ifndef RHO_UP_DB_S
-#define RHO_UP_DB_S 20.0
-#endif
-#ifndef RHO_DOWN_DB_S
-#define RHO_DOWN_DB_S 5.0
-#endif
-#ifndef RHO_PRIOR_DB
-#define RHO_PRIOR_DB -10.0
-#endif
-#ifndef SPEECH_DB
-#define SPEECH_DB 12.0
-#endif
-#ifndef VFLOOR_RISE_DB_S
-#define VFLOOR_RISE_DB_S 3.0
-#endif
 #ifndef SLOPE
-#define SLOPE 1.0
-#endif
-#ifndef VGAIN
-#define VGAIN 1.0f
+#define SLOPE 2.0
 #endif
 #ifndef NB
 #define NB 0.1f
+#endif
+#ifndef NB2
+#define NB2 0.005f
+#endif
+#ifndef REL
+#define REL 0.001f
 #endif
 #ifndef VB_MUL
 #define VB_MUL 4.0
@@ -65,18 +47,22 @@
 #define POW_FLOOR 1e-20f
 #define FREQ_MAX 300.0
 #define MAX_LF 64
+#define MAX_P 256
+#define MAX_SPAN 64 /* frames each side */
 
 struct deplosive {
 	int channels, rate_hz;
-	int n, hop, mask;
+	int n, hop;      /* analysis frame and hop */
+	int span;        /* frames each side of the decision frame */
+	int hist;        /* 2 * span + 1 frames of history */
+	int ring_n, mask;
 	struct deplosive_params p;
 	/* designed from p */
 	int lf;           /* bins [0, lf) are the plosive band */
 	int vb_lo, vb_hi; /* voice band bins [vb_lo, vb_hi) */
+	int np;           /* bins whose power a frame needs */
 	float thr_db, range_db;
-	/* per-frame constants */
-	float b_rise, b_fall, q_rise, q_fall, vf_rise, rho_up, rho_down;
-	int max_burst;
+	float b_rise, b_fall;
 	float norm;       /* 1 / sum w^2 */
 	/* buffers */
 	float *win;
@@ -85,14 +71,14 @@ struct deplosive {
 	fftwf_plan fwd, inv;
 	float *ring[DSP_MAX_CHANNELS];
 	float *ola[DSP_MAX_CHANNELS];
-	float (*x)[MAX_LF][2]; /* per channel, the LF bins of the frame */
+	float (*x)[MAX_LF][2]; /* [hist][channel] LF bins of the frames */
+	float (*pdb)[MAX_LF];  /* [hist] bin power, dB */
+	float (*rdb)[MAX_LF];  /* [hist] bin (with neighbour leakage) over voice band, dB */
+	float *vdb;            /* [hist] voice band power, dB */
 	/* state */
 	float bdb[MAX_LF];
-	float qdb[MAX_LF], rho[MAX_LF];
-	int over[MAX_LF];
-	float vfloor_db, vrec_db;
-	bool started;
-	int w; /* ring index of the next input frame */
+	long long frames;      /* analysed since reset */
+	int w;                 /* ring index of the next input frame */
 	float gain_db;
 };
 
@@ -135,16 +121,27 @@ design(struct deplosive *k, const struct deplosive_params *p)
 	k->lf = lf;
 	k->vb_lo = lf;
 	k->vb_hi = (int)ceil(VB_MUL * p->freq_hz / bin_hz);
+	k->np = k->vb_hi > lf + 3 ? k->vb_hi : lf + 3;
 	k->thr_db = (float)p->threshold_db;
 	k->range_db = (float)p->reduction_db;
 	k->p = *p;
+}
+
+static int
+pow2_near(double x)
+{
+	int n = 16;
+
+	while (n < 16384 && fabs(log2(n * 2.0) - log2(x)) < fabs(log2((double)n) - log2(x)))
+		n *= 2;
+	return n;
 }
 
 struct deplosive *
 deplosive_create(int channels, int rate_hz, const struct deplosive_params *p)
 {
 	struct deplosive *k;
-	int n = 16;
+	int n;
 	double dt;
 
 	if (channels < 1 || channels > DSP_MAX_CHANNELS || rate_hz < 8000 ||
@@ -155,21 +152,32 @@ deplosive_create(int channels, int rate_hz, const struct deplosive_params *p)
 		return NULL;
 	k->channels = channels;
 	k->rate_hz = rate_hz;
-	while (n < 16384 && fabs(log2(n * 2.0) - log2(rate_hz * FRAME_MS / 1000.0)) <
-	    fabs(log2((double)n) - log2(rate_hz * FRAME_MS / 1000.0)))
-		n *= 2;
+	n = pow2_near(rate_hz * FRAME_MS / 1000.0);
 	k->n = n;
 	k->hop = n / 4;
-	k->mask = n - 1;
+	k->span = (int)lround(SPAN_MS / 1000.0 * rate_hz / k->hop);
+	if (k->span < 1)
+		k->span = 1;
+	if (k->span > MAX_SPAN)
+		k->span = MAX_SPAN;
+	k->hist = 2 * k->span + 1;
+	k->ring_n = 1;
+	while (k->ring_n < n + k->span * k->hop)
+		k->ring_n *= 2;
+	k->mask = k->ring_n - 1;
 	k->win = fftwf_alloc_real((size_t)n);
 	k->tbuf = fftwf_alloc_real((size_t)n);
 	k->spec = fftwf_alloc_complex((size_t)n / 2 + 1);
-	k->x = calloc((size_t)channels, sizeof *k->x);
-	if (k->win == NULL || k->tbuf == NULL || k->spec == NULL || k->x == NULL)
+	k->x = calloc((size_t)k->hist * (size_t)channels, sizeof *k->x);
+	k->pdb = calloc((size_t)k->hist, sizeof *k->pdb);
+	k->rdb = calloc((size_t)k->hist, sizeof *k->rdb);
+	k->vdb = calloc((size_t)k->hist, sizeof *k->vdb);
+	if (k->win == NULL || k->tbuf == NULL || k->spec == NULL || k->x == NULL ||
+	    k->pdb == NULL || k->rdb == NULL || k->vdb == NULL)
 		goto fail;
 	for (int c = 0; c < channels; c++) {
-		k->ring[c] = fftwf_alloc_real((size_t)n);
-		k->ola[c] = fftwf_alloc_real((size_t)n);
+		k->ring[c] = fftwf_alloc_real((size_t)k->ring_n);
+		k->ola[c] = fftwf_alloc_real((size_t)k->ring_n);
 		if (k->ring[c] == NULL || k->ola[c] == NULL)
 			goto fail;
 	}
@@ -189,12 +197,6 @@ deplosive_create(int channels, int rate_hz, const struct deplosive_params *p)
 	dt = (double)k->hop / rate_hz;
 	k->b_rise = (float)(B_RISE_DB_S * dt);
 	k->b_fall = (float)(B_FALL_DB_S * dt);
-	k->vf_rise = (float)(VFLOOR_RISE_DB_S * dt);
-	k->q_rise = (float)(Q_RISE_DB_S * dt);
-	k->q_fall = (float)(Q_FALL_DB_S * dt);
-	k->rho_up = (float)(RHO_UP_DB_S * dt);
-	k->rho_down = (float)(RHO_DOWN_DB_S * dt);
-	k->max_burst = (int)ceil(MAX_BURST_MS / 1000.0 / dt);
 	design(k, p);
 	deplosive_reset(k);
 	return k;
@@ -220,6 +222,9 @@ deplosive_destroy(struct deplosive *k)
 	fftwf_free(k->tbuf);
 	fftwf_free(k->spec);
 	free(k->x);
+	free(k->pdb);
+	free(k->rdb);
+	free(k->vdb);
 	free(k);
 }
 
@@ -234,17 +239,20 @@ void
 deplosive_reset(struct deplosive *k)
 {
 	for (int c = 0; c < k->channels; c++) {
-		memset(k->ring[c], 0, sizeof(float) * (size_t)k->n);
-		memset(k->ola[c], 0, sizeof(float) * (size_t)k->n);
+		memset(k->ring[c], 0, sizeof(float) * (size_t)k->ring_n);
+		memset(k->ola[c], 0, sizeof(float) * (size_t)k->ring_n);
 	}
-	for (int i = 0; i < MAX_LF; i++) {
-		k->bdb[i] = -200.0f;
-		k->qdb[i] = 0.0f;
-		k->rho[i] = (float)RHO_PRIOR_DB;
-		k->over[i] = 0;
+	memset(k->x, 0, sizeof *k->x * (size_t)k->hist * (size_t)k->channels);
+	for (int h = 0; h < k->hist; h++) {
+		for (int b = 0; b < MAX_LF; b++) {
+			k->pdb[h][b] = -200.0f;
+			k->rdb[h][b] = 0.0f;
+		}
+		k->vdb[h] = -200.0f;
 	}
-	k->vfloor_db = -200.0f;
-	k->started = false;
+	for (int b = 0; b < MAX_LF; b++)
+		k->bdb[b] = -200.0f;
+	k->frames = 0;
 	k->w = 0;
 	k->gain_db = 0.0f;
 }
@@ -252,7 +260,7 @@ deplosive_reset(struct deplosive *k)
 int
 deplosive_latency(const struct deplosive *k)
 {
-	return k->n - 1;
+	return k->n - 1 + k->span * k->hop;
 }
 
 float
@@ -275,20 +283,17 @@ track(float t, float x, float rise, float fall)
 	return t + (d > rise ? rise : d < -fall ? -fall : d);
 }
 
-/* One analysis frame over ring indices s .. s+n-1. */
+/* Analyses the frame over ring indices s .. s+n-1 into history slot h. */
 static void
-frame(struct deplosive *k, int s)
+analyse(struct deplosive *k, int s, int h)
 {
-	const int n = k->n, mask = k->mask, lf = k->lf;
-	float P[MAX_LF], Pn[MAX_LF], g[MAX_LF], E[MAX_LF], V = 0.0f, vdb, mindb = 0.0f;
-	bool any = false;
-#ifdef DEBUG
-	float dbgB[MAX_LF], dbgR[MAX_LF];
-#endif
+	const int n = k->n, mask = k->mask, lf = k->lf, np = k->np;
+	float P[MAX_P], V = 0.0f, vdb;
 
 	memset(P, 0, sizeof P);
 	for (int c = 0; c < k->channels; c++) {
 		const float *r = k->ring[c];
+		float (*x)[2] = k->x[h * k->channels + c];
 
 		for (int i = 0; i < n; i++) {
 			float v = r[(s + i) & mask] * k->win[i];
@@ -297,100 +302,93 @@ frame(struct deplosive *k, int s)
 		}
 		fftwf_execute_dft_r2c(k->fwd, k->tbuf, k->spec);
 		for (int b = 0; b < lf; b++) {
-			k->x[c][b][0] = k->spec[b][0];
-			k->x[c][b][1] = k->spec[b][1];
+			x[b][0] = k->spec[b][0];
+			x[b][1] = k->spec[b][1];
+		}
+		for (int b = 0; b < np; b++)
 			P[b] += k->spec[b][0] * k->spec[b][0] + k->spec[b][1] * k->spec[b][1];
-		}
-		for (int b = k->vb_lo; b < k->vb_hi; b++)
-			V += k->spec[b][0] * k->spec[b][0] + k->spec[b][1] * k->spec[b][1];
 	}
-	V *= k->norm;
+	for (int b = 0; b < np; b++)
+		P[b] *= k->norm;
+	for (int b = k->vb_lo; b < k->vb_hi; b++)
+		V += P[b];
 	vdb = pdb(V);
-	if (!k->started) {
-		for (int b = 0; b < MAX_LF; b++) {
-			k->bdb[b] = b < lf ? pdb(P[b] * k->norm) : -200.0f;
-			k->qdb[b] = k->bdb[b] - vdb;
-		}
-		k->vfloor_db = vdb;
-		k->vrec_db = vdb;
-		k->started = true;
-	}
-	k->vfloor_db += k->vf_rise;
-	if (vdb < k->vfloor_db)
-		k->vfloor_db = vdb;
+	k->vdb[h] = vdb;
 	for (int b = 0; b < lf; b++) {
 		float e = P[b];
 
-		if (b > 0 && P[b - 1] * NB > e)
-			e = P[b - 1] * NB;
-		if (b + 1 < lf && P[b + 1] * NB > e)
-			e = P[b + 1] * NB;
-		Pn[b] = pdb(e * k->norm);
-		{
-			const float q = k->qdb[b] < k->rho[b] ? k->qdb[b] : k->rho[b];
-
-			E[b] = k->bdb[b] > q + vdb ? k->bdb[b] : q + vdb;
-		}
+		if (NB * P[b + 1] > e)
+			e = NB * P[b + 1];
+		if (NB2 * P[b + 2] > e)
+			e = NB2 * P[b + 2];
+		if (b > 0 && NB * P[b - 1] > e)
+			e = NB * P[b - 1];
+		if (b > 1 && NB2 * P[b - 2] > e)
+			e = NB2 * P[b - 2];
+		k->pdb[h][b] = pdb(P[b]);
+		k->rdb[h][b] = pdb(e) - vdb;
 	}
+}
+
+/* Decides the gains of the frame in history slot d (span frames old) and
+ * adds its removal into the OLA buffers at ring index s. */
+static void
+decide(struct deplosive *k, int d, int s)
+{
+	const int n = k->n, mask = k->mask, lf = k->lf;
+	float g[MAX_LF], mindb = 0.0f;
+	const float vdb = k->vdb[d];
+	bool any = false;
+
 	for (int b = 0; b < lf; b++) {
-		const float db = pdb(P[b] * k->norm);
-		float edb = E[b], over, gdb = 0.0f;
-#ifdef DEBUG
-		dbgB[b] = k->bdb[b]; dbgR[b] = edb;
-#endif
+		const float db = k->pdb[d][b];
+		float rmin = 1e30f, edb, over, gdb = 0.0f;
+
+		for (int h = 0; h < k->hist; h++)
+			if (h != d && k->rdb[h][b] < rmin)
+				rmin = k->rdb[h][b];
+		edb = rmin + vdb;
+		if (k->bdb[b] > edb)
+			edb = k->bdb[b];
 		over = db - edb - k->thr_db;
+		if (over > db - (pdb(REL) + vdb))
+			over = db - (pdb(REL) + vdb);
 		if (over > 0.0f) {
 			gdb = -(float)SLOPE * over;
 			if (gdb < -(k->thr_db + over))
 				gdb = -(k->thr_db + over);
 			if (gdb < -k->range_db)
 				gdb = -k->range_db;
-			k->over[b]++;
-		} else {
-			k->over[b] = 0;
 		}
 		g[b] = gdb < 0.0f ? dsp_fast_db_to_lin(gdb) : 1.0f;
 		if (gdb < 0.0f)
 			any = true;
 		if (gdb < mindb)
 			mindb = gdb;
-	}
-	/* trackers */
-	for (int b = 0; b < lf; b++) {
-		if (k->over[b] > k->max_burst) {
-			k->bdb[b] = Pn[b];
-			k->qdb[b] = Pn[b] - vdb;
-			k->over[b] = 0;
-		} else {
-			k->bdb[b] = track(k->bdb[b], Pn[b], k->b_rise, k->b_fall);
-			if (k->over[b] == 0) {
-				k->qdb[b] = track(k->qdb[b], Pn[b] - vdb, k->q_rise, k->q_fall);
-				if (vdb > k->vfloor_db + SPEECH_DB)
-					k->rho[b] = track(k->rho[b], Pn[b] - vdb, k->rho_up, k->rho_down);
+		k->bdb[b] = track(k->bdb[b], db, k->b_rise, k->b_fall);
+#ifdef DEBUG
+		{
+			extern long dbg_pos; extern long dbg_a, dbg_b;
+			if (dbg_pos >= dbg_a && dbg_pos <= dbg_b) {
+				if (b == 0) fprintf(stderr, "t=%ld vdb=%.1f |", dbg_pos - (long)k->span * k->hop, vdb);
+				fprintf(stderr, " %.1f/%.1f/%.1f/%.1f", db, k->bdb[b], edb, gdb);
+				if (b == lf - 1) fprintf(stderr, "\n");
 			}
 		}
-	}
-#ifdef DEBUG
-	{
-		extern long dbg_pos; extern long dbg_a, dbg_b;
-		if (dbg_pos >= dbg_a && dbg_pos <= dbg_b) {
-			fprintf(stderr, "t=%ld vdb=%.1f vf=%.1f |", dbg_pos, vdb, k->vfloor_db);
-			for (int b = 0; b < lf; b++) fprintf(stderr, " %5.1f/%5.1f/%5.1f/%5.1f", pdb(P[b]*k->norm), dbgB[b], dbgR[b], 20*log10f(g[b]));
-			fprintf(stderr, "\n");
-		}
-	}
 #endif
+	}
 	k->gain_db = mindb;
 	if (!any)
 		return;
 	for (int c = 0; c < k->channels; c++) {
 		float *o = k->ola[c];
+		const float (*x)[2] = (const float (*)[2])k->x[d * k->channels + c];
 		const float sc = 0.5f / (float)n;
 
 		memset(k->spec, 0, sizeof(fftwf_complex) * (size_t)(n / 2 + 1));
 		for (int b = 0; b < lf; b++) {
-			k->spec[b][0] = (1.0f - g[b]) * k->x[c][b][0];
-			k->spec[b][1] = (1.0f - g[b]) * k->x[c][b][1];
+			k->spec[b][0] = (1.0f - g[b]) * x[b][0];
+			k->spec[b][1] = (1.0f - g[b]) * x[b][1];
 		}
 		fftwf_execute_dft_c2r(k->inv, k->spec, k->tbuf);
 		for (int i = 0; i < n; i++)
@@ -398,9 +396,27 @@ frame(struct deplosive *k, int s)
 	}
 }
 
+/* A frame ends at ring index e (inclusive). */
+static void
+frame(struct deplosive *k, int e)
+{
+	const int h = (int)(k->frames % k->hist);
+	const long long dj = k->frames - k->span;
+
+	analyse(k, (e + 1 - k->n) & k->mask, h);
+	if (k->frames == 0)
+		for (int b = 0; b < k->lf; b++)
+			k->bdb[b] = k->pdb[h][b];
+	if (dj >= 0)
+		decide(k, (int)(dj % k->hist),
+		    (e + 1 - k->n - k->span * k->hop) & k->mask);
+	k->frames++;
+}
+
 void
 deplosive_process(struct deplosive *k, float *const *buf, int frames)
 {
+	const int L = k->n - 1 + k->span * k->hop;
 	int done = 0;
 
 	while (done < frames) {
@@ -421,7 +437,7 @@ deplosive_process(struct deplosive *k, float *const *buf, int frames)
 					v = 0.0f;
 				r[(w0 + j) & k->mask] = v;
 				if (j < last) {
-					const int q = (w0 + j + 1) & k->mask;
+					const int q = (w0 + j - L) & k->mask;
 
 					x[j] = r[q] - o[q];
 					o[q] = 0.0f;
@@ -429,9 +445,9 @@ deplosive_process(struct deplosive *k, float *const *buf, int frames)
 			}
 		}
 		if (boundary) {
-			const int q = (w0 + m) & k->mask;
+			const int q = (w0 + m - 1 - L) & k->mask;
 
-			frame(k, q);
+			frame(k, (w0 + m - 1) & k->mask);
 			for (int c = 0; c < k->channels; c++) {
 				buf[c][done + m - 1] = k->ring[c][q] - k->ola[c][q];
 				k->ola[c][q] = 0.0f;
