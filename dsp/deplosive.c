@@ -341,6 +341,9 @@ decide(struct deplosive *k, int d, int s)
 	bool any = false;
 
 	for (int b = 0; b < lf; b++) {
+#ifdef LF_LO
+		if (b < LF_LO) { g[b] = 1.0f; continue; }
+#endif
 		const float db = k->pdb[d][b];
 		float rmin = 1e30f, edb, over, gdb = 0.0f;
 
