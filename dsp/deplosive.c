@@ -38,6 +38,15 @@
 #ifndef REL
 #define REL 0.001f
 #endif
+#ifndef KTH
+#define KTH 3
+#endif
+#ifndef CTX_DB
+#define CTX_DB 1000.0f
+#endif
+#ifndef CTX_T
+#define CTX_T 0.0f
+#endif
 #ifndef VB_MUL
 #define VB_MUL 4.0
 #endif
@@ -85,8 +94,8 @@ struct deplosive {
 void
 deplosive_params_default(struct deplosive_params *p)
 {
-	p->freq_hz = 150;
-	p->threshold_db = 9;
+	p->freq_hz = 120;
+	p->threshold_db = 6;
 	p->reduction_db = 30;
 }
 
@@ -330,36 +339,60 @@ analyse(struct deplosive *k, int s, int h)
 	}
 }
 
+/* The KTH lowest of the ratios of bin b in the history, frame d excluded. */
+static float
+low_ratio(const struct deplosive *k, int d, int b)
+{
+	float lo[KTH];
+
+	for (int i = 0; i < KTH; i++)
+		lo[i] = 1e30f;
+	for (int h = 0; h < k->hist; h++) {
+		const float v = k->rdb[h][b];
+		int i = KTH - 1;
+
+		if (h == d || v >= lo[i])
+			continue;
+		while (i > 0 && lo[i - 1] > v) {
+			lo[i] = lo[i - 1];
+			i--;
+		}
+		lo[i] = v;
+	}
+	return lo[KTH - 1];
+}
+
 /* Decides the gains of the frame in history slot d (span frames old) and
  * adds its removal into the OLA buffers at ring index s. */
 static void
 decide(struct deplosive *k, int d, int s)
 {
 	const int n = k->n, mask = k->mask, lf = k->lf;
-	float g[MAX_LF], mindb = 0.0f;
-	const float vdb = k->vdb[d];
+	const float vdb = k->vdb[d], floor_db = pdb(REL) + vdb;
+	float g[MAX_LF], ex[MAX_LF], mindb = 0.0f, burst = 0.0f, thr;
 	bool any = false;
 
 	for (int b = 0; b < lf; b++) {
-#ifdef LF_LO
-		if (b < LF_LO) { g[b] = 1.0f; continue; }
-#endif
 		const float db = k->pdb[d][b];
-		float rmin = 1e30f, edb, over, gdb = 0.0f;
+		float edb = low_ratio(k, d, b) + vdb;
 
-		for (int h = 0; h < k->hist; h++)
-			if (h != d && k->rdb[h][b] < rmin)
-				rmin = k->rdb[h][b];
-		edb = rmin + vdb;
 		if (k->bdb[b] > edb)
 			edb = k->bdb[b];
-		over = db - edb - k->thr_db;
-		if (over > db - (pdb(REL) + vdb))
-			over = db - (pdb(REL) + vdb);
+		ex[b] = db - edb;
+		if (ex[b] > db - floor_db + k->thr_db)
+			ex[b] = db - floor_db + k->thr_db;
+		if (ex[b] - k->thr_db > burst)
+			burst = ex[b] - k->thr_db;
+		k->bdb[b] = track(k->bdb[b], db, k->b_rise, k->b_fall);
+	}
+	thr = burst >= CTX_DB ? CTX_T : k->thr_db;
+	for (int b = 0; b < lf; b++) {
+		float over = ex[b] - thr, gdb = 0.0f;
+
 		if (over > 0.0f) {
 			gdb = -(float)SLOPE * over;
-			if (gdb < -(k->thr_db + over))
-				gdb = -(k->thr_db + over);
+			if (gdb < -(thr + over))
+				gdb = -(thr + over);
 			if (gdb < -k->range_db)
 				gdb = -k->range_db;
 		}
@@ -368,13 +401,12 @@ decide(struct deplosive *k, int d, int s)
 			any = true;
 		if (gdb < mindb)
 			mindb = gdb;
-		k->bdb[b] = track(k->bdb[b], db, k->b_rise, k->b_fall);
 #ifdef DEBUG
 		{
 			extern long dbg_pos; extern long dbg_a, dbg_b;
 			if (dbg_pos >= dbg_a && dbg_pos <= dbg_b) {
 				if (b == 0) fprintf(stderr, "t=%ld vdb=%.1f |", dbg_pos - (long)k->span * k->hop, vdb);
-				fprintf(stderr, " %.1f/%.1f/%.1f/%.1f", db, k->bdb[b], edb, gdb);
+				fprintf(stderr, " %.1f/%.1f/%.1f/%.1f", k->pdb[d][b], k->bdb[b], k->pdb[d][b] - ex[b], gdb);
 				if (b == lf - 1) fprintf(stderr, "\n");
 			}
 		}
