@@ -1,5 +1,20 @@
 /*
- * deplosive.c - the de-plosive of deplosive.h (draft).
+ * deplosive.c - the de-plosive of deplosive.h.
+ *
+ * Stream layout. Input samples go into a ring (per channel) of ring_n
+ * frames, a power of two above the latency L = n - 1 + span * hop. A
+ * frame ends at every stream position t with (t + 1) % hop == 0; it is
+ * analysed at once (analyse: one r2c FFT per channel, the low bins kept,
+ * powers and ratios into history slot frames % hist), and the frame span
+ * frames older is decided (decide: its gains from the ratios of the hist =
+ * 2 span + 1 frames around it, and, if any gain is below 1, its removal
+ * synthesised by a c2r FFT and overlap-added into the removal ring at that
+ * frame's position). Output at time t is ring[t - L] - removal[t - L]: by
+ * then every frame covering t - L has been decided.
+ *
+ * Scaling: forward and inverse FFTs are unnormalised, so the removal is
+ * scaled by 1/n; analysis and synthesis windows are both sin(pi i / n),
+ * whose products, Hann windows, sum to 2 at hop n/4: another 1/2.
  */
 #include "dsp/deplosive.h"
 
@@ -10,84 +25,60 @@
 #include <string.h>
 
 #include "dsp/dsp.h"
-#ifdef DEBUG
-#include <stdio.h>
-#endif
 
-#ifndef FRAME_MS
-#define FRAME_MS 40.0
-#endif
-#ifndef SPAN_MS
-#define SPAN_MS 85.0
-#endif
-#ifndef B_RISE_DB_S
-#define B_RISE_DB_S 30.0
-#endif
-#ifndef B_FALL_DB_S
-#define B_FALL_DB_S 60.0
-#endif
-#ifndef SLOPE
-#define SLOPE 2.0
-#endif
-#ifndef NB
-#define NB 0.1f
-#endif
-#ifndef NB2
-#define NB2 0.005f
-#endif
-#ifndef REL
-#define REL 0.001f
-#endif
-#ifndef KTH
-#define KTH 3
-#endif
-#ifndef CTX_DB
-#define CTX_DB 1000.0f
-#endif
-#ifndef CTX_T
-#define CTX_T 0.0f
-#endif
-#ifndef VB_MUL
-#define VB_MUL 4.0
-#endif
+#define FRAME_MS 40.0     /* analysis frame, rounded to a power of two */
+#define SPAN_MS 85.0      /* frames each side of the one being decided */
+#define KTH 3             /* the expectation: the KTH-lowest ratio in the window */
+#define B_RISE_DB_S 30.0  /* recent absolute level: rise */
+#define B_FALL_DB_S 60.0  /* and fall */
+#define LEAK1 0.1122f     /* sine window: a bin-centred sinusoid one bin away, -9.5 dB */
+#define LEAK2 0.004467f   /* two bins away, -23.5 dB */
+#define REL_DB -30.0f     /* bins this far below the voice band are left alone */
+#define SLOPE 2.0f        /* dB of reduction per dB of excess over the threshold */
+#define VOICE_TOP 4.0     /* the voice band ends at VOICE_TOP * freq_hz */
 
 #define MAX_SAMPLE 1e6f
 #define TINY 1e-25f
-#define POW_FLOOR 1e-20f
+#define POW_FLOOR 1e-20f  /* -200 dB: silence */
+#define FREQ_MIN 60.0
 #define FREQ_MAX 300.0
-#define MAX_LF 64
-#define MAX_P 256
-#define MAX_SPAN 64 /* frames each side */
+/* Bins below FREQ_MAX: bin widths are 17.7..35.4 Hz (n the power of two
+ * nearest 40 ms), so at most 17; the voice band reaches 4 * 300 Hz, at
+ * most 68 bins. */
+#define MAX_LF 24
+#define MAX_P 96
+#define MAX_SPAN 16
 
 struct deplosive {
 	int channels, rate_hz;
-	int n, hop;      /* analysis frame and hop */
-	int span;        /* frames each side of the decision frame */
-	int hist;        /* 2 * span + 1 frames of history */
-	int ring_n, mask;
-	struct deplosive_params p;
-	/* designed from p */
+	int n, hop;       /* analysis frame and hop */
+	int span;         /* frames each side of the decided frame */
+	int hist;         /* 2 * span + 1 */
+	int ring_n, mask; /* ring size (power of two > latency) */
+	int latency;
+	int lf_max;       /* bins analysed: those below FREQ_MAX */
+	/* designed from the params */
 	int lf;           /* bins [0, lf) are the plosive band */
 	int vb_lo, vb_hi; /* voice band bins [vb_lo, vb_hi) */
-	int np;           /* bins whose power a frame needs */
 	float thr_db, range_db;
-	float b_rise, b_fall;
-	float norm;       /* 1 / sum w^2 */
+	/* constants */
+	float b_rise, b_fall; /* dB per frame */
+	float norm;       /* 1 / sum w^2: bin powers in units of signal power */
 	/* buffers */
 	float *win;
 	float *tbuf;
 	fftwf_complex *spec;
 	fftwf_plan fwd, inv;
 	float *ring[DSP_MAX_CHANNELS];
-	float *ola[DSP_MAX_CHANNELS];
-	float (*x)[MAX_LF][2]; /* [hist][channel] LF bins of the frames */
+	float *rem[DSP_MAX_CHANNELS];
+	float (*x)[MAX_LF][2]; /* [hist * channels] the low bins of each frame */
 	float (*pdb)[MAX_LF];  /* [hist] bin power, dB */
-	float (*rdb)[MAX_LF];  /* [hist] bin (with neighbour leakage) over voice band, dB */
+	float (*rdb)[MAX_LF];  /* [hist] ratio to the voice band, dB */
 	float *vdb;            /* [hist] voice band power, dB */
 	/* state */
-	float bdb[MAX_LF];
+	float bdb[MAX_LF];     /* recent absolute level, dB */
 	long long frames;      /* analysed since reset */
-	int w;                 /* ring index of the next input frame */
+	int w;                 /* ring index of the next input sample */
 	float gain_db;
 };
 
@@ -102,7 +93,7 @@ deplosive_params_default(struct deplosive_params *p)
 static int
 in_range(double v, double lo, double hi)
 {
-	return v >= lo && v <= hi;
+	return v >= lo && v <= hi; /* false for NaN */
 }
 
 const char *
@@ -110,7 +101,7 @@ deplosive_params_check(const struct deplosive_params *p)
 {
 	if (p == NULL)
 		return "deplosive: no parameters";
-	if (!in_range(p->freq_hz, 60, FREQ_MAX))
+	if (!in_range(p->freq_hz, FREQ_MIN, FREQ_MAX))
 		return "deplosive: freq_hz must be in [60, 300]";
 	if (!in_range(p->threshold_db, 3, 30))
 		return "deplosive: threshold_db must be in [3, 30]";
@@ -119,23 +110,27 @@ deplosive_params_check(const struct deplosive_params *p)
 	return NULL;
 }
 
+/* Bins with centre below f. */
+static int
+bins_below(const struct deplosive *k, double f)
+{
+	return (int)ceil(f * k->n / k->rate_hz);
+}
+
+/* No allocation and no libm per frame: safe from deplosive_set_params. */
 static void
 design(struct deplosive *k, const struct deplosive_params *p)
 {
-	const double bin_hz = (double)k->rate_hz / k->n;
-	int lf = (int)ceil(p->freq_hz / bin_hz);
-
-	if (lf > MAX_LF)
-		lf = MAX_LF;
-	k->lf = lf;
-	k->vb_lo = lf;
-	k->vb_hi = (int)ceil(VB_MUL * p->freq_hz / bin_hz);
-	k->np = k->vb_hi > lf + 3 ? k->vb_hi : lf + 3;
+	k->lf = bins_below(k, p->freq_hz);
+	if (k->lf > k->lf_max)
+		k->lf = k->lf_max;
+	k->vb_lo = k->lf;
+	k->vb_hi = bins_below(k, VOICE_TOP * p->freq_hz);
 	k->thr_db = (float)p->threshold_db;
 	k->range_db = (float)p->reduction_db;
-	k->p = *p;
 }
 
+/* The power of two nearest x (in log terms), within the FFT sizes used. */
 static int
 pow2_near(double x)
 {
@@ -150,8 +145,8 @@ struct deplosive *
 deplosive_create(int channels, int rate_hz, const struct deplosive_params *p)
 {
 	struct deplosive *k;
+	double dt, s2 = 0;
 	int n;
-	double dt;
 
 	if (channels < 1 || channels > DSP_MAX_CHANNELS || rate_hz < 8000 ||
 	    rate_hz > 192000 || deplosive_params_check(p) != NULL)
@@ -170,10 +165,12 @@ deplosive_create(int channels, int rate_hz, const struct deplosive_params *p)
 	if (k->span > MAX_SPAN)
 		k->span = MAX_SPAN;
 	k->hist = 2 * k->span + 1;
-	k->ring_n = 1;
-	while (k->ring_n < n + k->span * k->hop)
+	k->latency = n - 1 + k->span * k->hop;
+	k->ring_n = n;
+	while (k->ring_n <= k->latency)
 		k->ring_n *= 2;
 	k->mask = k->ring_n - 1;
+	k->lf_max = bins_below(k, FREQ_MAX);
 	k->win = fftwf_alloc_real((size_t)n);
 	k->tbuf = fftwf_alloc_real((size_t)n);
 	k->spec = fftwf_alloc_complex((size_t)n / 2 + 1);
@@ -186,23 +183,19 @@ deplosive_create(int channels, int rate_hz, const struct deplosive_params *p)
 		goto fail;
 	for (int c = 0; c < channels; c++) {
 		k->ring[c] = fftwf_alloc_real((size_t)k->ring_n);
-		k->ola[c] = fftwf_alloc_real((size_t)k->ring_n);
-		if (k->ring[c] == NULL || k->ola[c] == NULL)
+		k->rem[c] = fftwf_alloc_real((size_t)k->ring_n);
+		if (k->ring[c] == NULL || k->rem[c] == NULL)
 			goto fail;
 	}
 	k->fwd = fftwf_plan_dft_r2c_1d(n, k->tbuf, k->spec, FFTW_ESTIMATE);
 	k->inv = fftwf_plan_dft_c2r_1d(n, k->spec, k->tbuf, FFTW_ESTIMATE);
 	if (k->fwd == NULL || k->inv == NULL)
 		goto fail;
-	{
-		double s2 = 0;
-
-		for (int i = 0; i < n; i++) {
-			k->win[i] = (float)sin(M_PI * i / n);
-			s2 += (double)k->win[i] * k->win[i];
-		}
-		k->norm = (float)(1.0 / s2);
+	for (int i = 0; i < n; i++) {
+		k->win[i] = (float)sin(M_PI * i / n);
+		s2 += (double)k->win[i] * k->win[i];
 	}
+	k->norm = (float)(1.0 / s2);
 	dt = (double)k->hop / rate_hz;
 	k->b_rise = (float)(B_RISE_DB_S * dt);
 	k->b_fall = (float)(B_FALL_DB_S * dt);
@@ -225,7 +218,7 @@ deplosive_destroy(struct deplosive *k)
 		fftwf_destroy_plan(k->inv);
 	for (int c = 0; c < k->channels; c++) {
 		fftwf_free(k->ring[c]);
-		fftwf_free(k->ola[c]);
+		fftwf_free(k->rem[c]);
 	}
 	fftwf_free(k->win);
 	fftwf_free(k->tbuf);
@@ -249,9 +242,12 @@ deplosive_reset(struct deplosive *k)
 {
 	for (int c = 0; c < k->channels; c++) {
 		memset(k->ring[c], 0, sizeof(float) * (size_t)k->ring_n);
-		memset(k->ola[c], 0, sizeof(float) * (size_t)k->ring_n);
+		memset(k->rem[c], 0, sizeof(float) * (size_t)k->ring_n);
 	}
 	memset(k->x, 0, sizeof *k->x * (size_t)k->hist * (size_t)k->channels);
+	/* the stream's "before" is silence: its ratios are 0 dB (silence over
+	 * silence), which explains anything, so nothing is turned down on the
+	 * strength of frames that never were */
 	for (int h = 0; h < k->hist; h++) {
 		for (int b = 0; b < MAX_LF; b++) {
 			k->pdb[h][b] = -200.0f;
@@ -269,7 +265,7 @@ deplosive_reset(struct deplosive *k)
 int
 deplosive_latency(const struct deplosive *k)
 {
-	return k->n - 1 + k->span * k->hop;
+	return k->latency;
 }
 
 float
@@ -278,12 +274,14 @@ deplosive_gain_db(const struct deplosive *k)
 	return k->gain_db;
 }
 
+/* 10 log10(p), -200 dB for silence. */
 static inline float
-pdb(float p)
+pow_db(float p)
 {
 	return 0.5f * DSP_DB_PER_LOG2 * dsp_fast_log2f(p + POW_FLOOR);
 }
 
+/* t moved towards x by at most rise (up) or fall (down). */
 static inline float
 track(float t, float x, float rise, float fall)
 {
@@ -292,11 +290,12 @@ track(float t, float x, float rise, float fall)
 	return t + (d > rise ? rise : d < -fall ? -fall : d);
 }
 
-/* Analyses the frame over ring indices s .. s+n-1 into history slot h. */
+/* Analyses the frame at ring indices s .. s+n-1 into history slot h. */
 static void
 analyse(struct deplosive *k, int s, int h)
 {
-	const int n = k->n, mask = k->mask, lf = k->lf, np = k->np;
+	const int n = k->n, mask = k->mask, lf = k->lf_max;
+	const int np = k->vb_hi > lf + 2 ? k->vb_hi : lf + 2;
 	float P[MAX_P], V = 0.0f, vdb;
 
 	memset(P, 0, sizeof P);
@@ -305,7 +304,7 @@ analyse(struct deplosive *k, int s, int h)
 		float (*x)[2] = k->x[h * k->channels + c];
 
 		for (int i = 0; i < n; i++) {
-			float v = r[(s + i) & mask] * k->win[i];
+			const float v = r[(s + i) & mask] * k->win[i];
 
 			k->tbuf[i] = fabsf(v) < TINY ? 0.0f : v;
 		}
@@ -321,25 +320,25 @@ analyse(struct deplosive *k, int s, int h)
 		P[b] *= k->norm;
 	for (int b = k->vb_lo; b < k->vb_hi; b++)
 		V += P[b];
-	vdb = pdb(V);
+	vdb = pow_db(V);
 	k->vdb[h] = vdb;
 	for (int b = 0; b < lf; b++) {
 		float e = P[b];
 
-		if (NB * P[b + 1] > e)
-			e = NB * P[b + 1];
-		if (NB2 * P[b + 2] > e)
-			e = NB2 * P[b + 2];
-		if (b > 0 && NB * P[b - 1] > e)
-			e = NB * P[b - 1];
-		if (b > 1 && NB2 * P[b - 2] > e)
-			e = NB2 * P[b - 2];
-		k->pdb[h][b] = pdb(P[b]);
-		k->rdb[h][b] = pdb(e) - vdb;
+		if (LEAK1 * P[b + 1] > e)
+			e = LEAK1 * P[b + 1];
+		if (LEAK2 * P[b + 2] > e)
+			e = LEAK2 * P[b + 2];
+		if (b > 0 && LEAK1 * P[b - 1] > e)
+			e = LEAK1 * P[b - 1];
+		if (b > 1 && LEAK2 * P[b - 2] > e)
+			e = LEAK2 * P[b - 2];
+		k->pdb[h][b] = pow_db(P[b]);
+		k->rdb[h][b] = pow_db(e) - vdb;
 	}
 }
 
-/* The KTH lowest of the ratios of bin b in the history, frame d excluded. */
+/* The KTH-lowest ratio of bin b over the history, frame d excluded. */
 static float
 low_ratio(const struct deplosive *k, int d, int b)
 {
@@ -362,37 +361,30 @@ low_ratio(const struct deplosive *k, int d, int b)
 	return lo[KTH - 1];
 }
 
-/* Decides the gains of the frame in history slot d (span frames old) and
- * adds its removal into the OLA buffers at ring index s. */
+/* Decides the gains of the frame in history slot d and adds its removal
+ * into the removal rings from ring index s. */
 static void
 decide(struct deplosive *k, int d, int s)
 {
 	const int n = k->n, mask = k->mask, lf = k->lf;
-	const float vdb = k->vdb[d], floor_db = pdb(REL) + vdb;
-	float g[MAX_LF], ex[MAX_LF], mindb = 0.0f, burst = 0.0f, thr;
+	const float vdb = k->vdb[d], floor_db = vdb + REL_DB;
+	float g[MAX_LF], mindb = 0.0f;
 	bool any = false;
 
 	for (int b = 0; b < lf; b++) {
 		const float db = k->pdb[d][b];
-		float edb = low_ratio(k, d, b) + vdb;
+		float edb = low_ratio(k, d, b) + vdb, over, gdb = 0.0f;
 
 		if (k->bdb[b] > edb)
 			edb = k->bdb[b];
-		ex[b] = db - edb;
-		if (ex[b] > db - floor_db + k->thr_db)
-			ex[b] = db - floor_db + k->thr_db;
-		if (ex[b] - k->thr_db > burst)
-			burst = ex[b] - k->thr_db;
-		k->bdb[b] = track(k->bdb[b], db, k->b_rise, k->b_fall);
-	}
-	thr = burst >= CTX_DB ? CTX_T : k->thr_db;
-	for (int b = 0; b < lf; b++) {
-		float over = ex[b] - thr, gdb = 0.0f;
-
+		over = db - edb - k->thr_db;
+		/* no lower than the relevance floor, continuously */
+		if (over > db - floor_db)
+			over = db - floor_db;
 		if (over > 0.0f) {
-			gdb = -(float)SLOPE * over;
-			if (gdb < -(thr + over))
-				gdb = -(thr + over);
+			gdb = -SLOPE * over;
+			if (gdb < edb - db) /* the Wiener gain */
+				gdb = edb - db;
 			if (gdb < -k->range_db)
 				gdb = -k->range_db;
 		}
@@ -401,24 +393,16 @@ decide(struct deplosive *k, int d, int s)
 			any = true;
 		if (gdb < mindb)
 			mindb = gdb;
-#ifdef DEBUG
-		{
-			extern long dbg_pos; extern long dbg_a, dbg_b;
-			if (dbg_pos >= dbg_a && dbg_pos <= dbg_b) {
-				if (b == 0) fprintf(stderr, "t=%ld vdb=%.1f |", dbg_pos - (long)k->span * k->hop, vdb);
-				fprintf(stderr, " %.1f/%.1f/%.1f/%.1f", k->pdb[d][b], k->bdb[b], k->pdb[d][b] - ex[b], gdb);
-				if (b == lf - 1) fprintf(stderr, "\n");
-			}
-		}
-#endif
 	}
+	for (int b = 0; b < k->lf_max; b++)
+		k->bdb[b] = track(k->bdb[b], k->pdb[d][b], k->b_rise, k->b_fall);
 	k->gain_db = mindb;
 	if (!any)
 		return;
 	for (int c = 0; c < k->channels; c++) {
-		float *o = k->ola[c];
 		const float (*x)[2] = (const float (*)[2])k->x[d * k->channels + c];
 		const float sc = 0.5f / (float)n;
+		float *o = k->rem[c];
 
 		memset(k->spec, 0, sizeof(fftwf_complex) * (size_t)(n / 2 + 1));
 		for (int b = 0; b < lf; b++) {
@@ -431,7 +415,8 @@ decide(struct deplosive *k, int d, int s)
 	}
 }
 
-/* A frame ends at ring index e (inclusive). */
+/* A frame ends at ring index e (inclusive): analyse it, decide the one
+ * span frames older. */
 static void
 frame(struct deplosive *k, int e)
 {
@@ -439,8 +424,8 @@ frame(struct deplosive *k, int e)
 	const long long dj = k->frames - k->span;
 
 	analyse(k, (e + 1 - k->n) & k->mask, h);
-	if (k->frames == 0)
-		for (int b = 0; b < k->lf; b++)
+	if (k->frames == 0) /* the recent level starts from the first frame */
+		for (int b = 0; b < k->lf_max; b++)
 			k->bdb[b] = k->pdb[h][b];
 	if (dj >= 0)
 		decide(k, (int)(dj % k->hist),
@@ -451,44 +436,44 @@ frame(struct deplosive *k, int e)
 void
 deplosive_process(struct deplosive *k, float *const *buf, int frames)
 {
-	const int L = k->n - 1 + k->span * k->hop;
+	const int L = k->latency, mask = k->mask;
 	int done = 0;
 
 	while (done < frames) {
-		/* frames until the next frame boundary (inclusive) */
-		const int to_b = k->hop - (k->w & (k->hop - 1));
-		const bool boundary = to_b <= frames - done;
-		const int m = boundary ? to_b : frames - done;
+		/* samples up to and including the next frame end, or the rest */
+		const int to_end = k->hop - (k->w & (k->hop - 1));
+		const bool ends = to_end <= frames - done;
+		const int m = ends ? to_end : frames - done;
+		const int last = ends ? m - 1 : m; /* outputs before the frame */
 		const int w0 = k->w;
 
 		for (int c = 0; c < k->channels; c++) {
-			float *x = buf[c] + done, *r = k->ring[c], *o = k->ola[c];
-			const int last = boundary ? m - 1 : m;
+			float *x = buf[c] + done, *r = k->ring[c], *o = k->rem[c];
 
 			for (int j = 0; j < m; j++) {
 				float v = x[j];
 
-				if (!(fabsf(v) <= MAX_SAMPLE))
+				if (!(fabsf(v) <= MAX_SAMPLE)) /* NaN too */
 					v = 0.0f;
-				r[(w0 + j) & k->mask] = v;
+				r[(w0 + j) & mask] = v;
 				if (j < last) {
-					const int q = (w0 + j - L) & k->mask;
+					const int q = (w0 + j - L) & mask;
 
 					x[j] = r[q] - o[q];
 					o[q] = 0.0f;
 				}
 			}
 		}
-		if (boundary) {
-			const int q = (w0 + m - 1 - L) & k->mask;
+		if (ends) {
+			const int q = (w0 + m - 1 - L) & mask;
 
-			frame(k, (w0 + m - 1) & k->mask);
+			frame(k, (w0 + m - 1) & mask);
 			for (int c = 0; c < k->channels; c++) {
-				buf[c][done + m - 1] = k->ring[c][q] - k->ola[c][q];
-				k->ola[c][q] = 0.0f;
+				buf[c][done + m - 1] = k->ring[c][q] - k->rem[c][q];
+				k->rem[c][q] = 0.0f;
 			}
 		}
-		k->w = (w0 + m) & k->mask;
+		k->w = (w0 + m) & mask;
 		done += m;
 	}
 }
