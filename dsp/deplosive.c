@@ -29,17 +29,25 @@
 #define FRAME_MS 40.0     /* analysis frame, rounded to a power of two */
 #define SPAN_MS 85.0      /* frames each side of the one being decided */
 #define KTH 3             /* the expectation: the KTH-lowest ratio in the window */
+#ifndef GLIDE_DB
+#define GLIDE_DB 6.0f
+#endif
+#define VREF_DB 20.0f     /* frames whose voice band is this much quieter do not count */
 #define B_RISE_DB_S 30.0  /* recent absolute level: rise */
 #define B_FALL_DB_S 60.0  /* and fall */
-#define LEAK1 0.1122f     /* sine window: a bin-centred sinusoid one bin away, -9.5 dB */
-#define LEAK2 0.004467f   /* two bins away, -23.5 dB */
 #define REL_DB -30.0f     /* bins this far below the voice band are left alone */
 #define SLOPE 2.0f        /* dB of reduction per dB of excess over the threshold */
+#define SLOPE_UNKNOWN 4.0f /* the same where no frame around gives a reference */
 #define VOICE_TOP 4.0     /* the voice band ends at VOICE_TOP * freq_hz */
 
 #define MAX_SAMPLE 1e6f
 #define TINY 1e-25f
 #define POW_FLOOR 1e-20f  /* -200 dB: silence */
+/* The voice band is read as at least -140 dB (per-bin power in units of
+ * signal power; 24-bit dither sums to about -143 dB over the band), so that
+ * digital silence has a ratio far below any sound's, not the 0 dB of
+ * silence over silence. */
+#define V_FLOOR 1e-14f
 #define FREQ_MIN 60.0
 #define FREQ_MAX 300.0
 /* Bins below FREQ_MAX: bin widths are 17.7..35.4 Hz (n the power of two
@@ -295,7 +303,7 @@ static void
 analyse(struct deplosive *k, int s, int h)
 {
 	const int n = k->n, mask = k->mask, lf = k->lf_max;
-	const int np = k->vb_hi > lf + 2 ? k->vb_hi : lf + 2;
+	const int np = k->vb_hi > lf ? k->vb_hi : lf;
 	float P[MAX_P], V = 0.0f, vdb;
 
 	memset(P, 0, sizeof P);
@@ -320,37 +328,40 @@ analyse(struct deplosive *k, int s, int h)
 		P[b] *= k->norm;
 	for (int b = k->vb_lo; b < k->vb_hi; b++)
 		V += P[b];
-	vdb = pow_db(V);
+	vdb = pow_db(V > V_FLOOR ? V : V_FLOOR);
 	k->vdb[h] = vdb;
 	for (int b = 0; b < lf; b++) {
-		float e = P[b];
-
-		if (LEAK1 * P[b + 1] > e)
-			e = LEAK1 * P[b + 1];
-		if (LEAK2 * P[b + 2] > e)
-			e = LEAK2 * P[b + 2];
-		if (b > 0 && LEAK1 * P[b - 1] > e)
-			e = LEAK1 * P[b - 1];
-		if (b > 1 && LEAK2 * P[b - 2] > e)
-			e = LEAK2 * P[b - 2];
 		k->pdb[h][b] = pow_db(P[b]);
-		k->rdb[h][b] = pow_db(e) - vdb;
+		k->rdb[h][b] = k->pdb[h][b] - vdb;
 	}
 }
 
-/* The KTH-lowest ratio of bin b over the history, frame d excluded. */
+/*
+ * What the voice band explains in bin b of frame d, as a ratio: the KTH
+ * lowest ratio of the bin over the other frames of the history whose voice
+ * band was at most VREF_DB below frame d's (a ratio measured over a much
+ * quieter voice band, room tone or digital silence, says nothing about
+ * what the voice explains now), and never above 0 dB (no voice puts more
+ * into one low bin than into its whole voice band). With fewer than KTH
+ * such frames below 0 dB, 0 dB is the expectation, and *known is false.
+ */
 static float
-low_ratio(const struct deplosive *k, int d, int b)
+voice_ratio(const struct deplosive *k, int d, int b, bool *known)
 {
+	const float vmin = k->vdb[d] - VREF_DB;
 	float lo[KTH];
+	int count = 0;
 
 	for (int i = 0; i < KTH; i++)
-		lo[i] = 1e30f;
+		lo[i] = 0.0f;
 	for (int h = 0; h < k->hist; h++) {
 		const float v = k->rdb[h][b];
 		int i = KTH - 1;
 
-		if (h == d || v >= lo[i])
+		if (h == d || k->vdb[h] < vmin || v >= 0.0f)
+			continue;
+		count++;
+		if (v >= lo[i])
 			continue;
 		while (i > 0 && lo[i - 1] > v) {
 			lo[i] = lo[i - 1];
@@ -358,6 +369,7 @@ low_ratio(const struct deplosive *k, int d, int b)
 		}
 		lo[i] = v;
 	}
+	*known = count >= KTH;
 	return lo[KTH - 1];
 }
 
@@ -371,9 +383,21 @@ decide(struct deplosive *k, int d, int s)
 	float g[MAX_LF], mindb = 0.0f;
 	bool any = false;
 
+	float vr[MAX_LF + 1];
+	bool known[MAX_LF + 1];
+	const int nv = lf < k->lf_max ? lf + 1 : lf;
+
+	for (int b = 0; b < nv; b++)
+		vr[b] = voice_ratio(k, d, b, &known[b]);
 	for (int b = 0; b < lf; b++) {
 		const float db = k->pdb[d][b];
-		float edb = low_ratio(k, d, b) + vdb, over, gdb = 0.0f;
+		float r = vr[b], edb, over, gdb = 0.0f;
+
+		if (b > 0 && vr[b - 1] - GLIDE_DB > r)
+			r = vr[b - 1] - GLIDE_DB;
+		if (b + 1 < nv && vr[b + 1] - GLIDE_DB > r)
+			r = vr[b + 1] - GLIDE_DB;
+		edb = r + vdb;
 
 		if (k->bdb[b] > edb)
 			edb = k->bdb[b];
@@ -381,13 +405,17 @@ decide(struct deplosive *k, int d, int s)
 		/* no lower than the relevance floor, continuously */
 		if (over > db - floor_db)
 			over = db - floor_db;
-		if (over > 0.0f) {
+		if (over > 0.0f && known[b]) {
 			gdb = -SLOPE * over;
 			if (gdb < edb - db) /* the Wiener gain */
 				gdb = edb - db;
-			if (gdb < -k->range_db)
-				gdb = -k->range_db;
+		} else if (over > 0.0f) {
+			/* no reference: the expectation is a ceiling, not an
+			 * estimate of the voice under the burst */
+			gdb = -SLOPE_UNKNOWN * over;
 		}
+		if (gdb < -k->range_db)
+			gdb = -k->range_db;
 		g[b] = gdb < 0.0f ? dsp_fast_db_to_lin(gdb) : 1.0f;
 		if (gdb < 0.0f)
 			any = true;
