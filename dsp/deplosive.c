@@ -26,25 +26,27 @@
 
 #include "dsp/dsp.h"
 
-#define FRAME_MS 40.0     /* analysis frame, rounded to a power of two */
-#define SPAN_MS 85.0      /* frames each side of the one being decided */
-#define KTH 3             /* the expectation: the KTH-lowest ratio in the window */
-#ifndef GLIDE_DB
-#define GLIDE_DB 6.0f
-#endif
-#define VREF_DB 20.0f     /* frames whose voice band is this much quieter do not count */
-#define B_RISE_DB_S 30.0  /* recent absolute level: rise */
-#define B_FALL_DB_S 60.0  /* and fall */
-#define REL_DB -30.0f     /* bins this far below the voice band are left alone */
-#define SLOPE 2.0f        /* dB of reduction per dB of excess over the threshold */
-#define SLOPE_UNKNOWN 4.0f /* the same where no frame around gives a reference */
-#define VOICE_TOP 4.0     /* the voice band ends at VOICE_TOP * freq_hz */
+/* The constants; deplosive.h gives the reasons at length. */
+#define FRAME_MS 40.0      /* analysis frame, rounded to a power of two: 23 Hz bins */
+#define SPAN_MS 85.0       /* frames each side of the one decided: a burst (<= 100 ms,
+                            * ~140 ms of frames) always leaves clear frames in reach */
+#define KTH 3              /* the expected ratio: the 3rd lowest (held for 32 ms) */
+#define GLIDE_DB 6.0f      /* a neighbour bin's expected ratio, less this, counts too:
+                            * a gliding fundamental moves into the next bin */
+#define VREF_DB 40.0f      /* frames whose voice band is this much quieter (room tone
+                            * under a voice, silence) are no reference */
+#define B_RISE_DB_S 30.0   /* recent absolute level: a 100 ms burst lifts it <= 3 dB */
+#define B_FALL_DB_S 60.0
+#define REL_DB -30.0f      /* bins this far below the frame's voice band: left alone */
+#define SLOPE 2.0f         /* dB of reduction per dB of excess over the threshold */
+#define SLOPE_UNKNOWN 4.0f /* the same where no frame in reach gives a reference */
+#define VOICE_TOP 4.0      /* the voice band is [freq_hz, VOICE_TOP * freq_hz) */
 
 #define MAX_SAMPLE 1e6f
 #define TINY 1e-25f
 #define POW_FLOOR 1e-20f  /* -200 dB: silence */
 /* The voice band is read as at least -140 dB (per-bin power in units of
- * signal power; 24-bit dither sums to about -143 dB over the band), so that
+ * signal power; 24-bit dither sums to about -130 dB over the band), so that
  * digital silence has a ratio far below any sound's, not the 0 dB of
  * silence over silence. */
 #define V_FLOOR 1e-14f

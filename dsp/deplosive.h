@@ -13,35 +13,48 @@
  * bin, the bin's power with what the voice band would explain there.
  *
  * Analysis: short-time Fourier frames of n samples (the power of two
- * nearest 40 ms: 2048 at 48 kHz, 23.4 Hz bins), sine window, hop n/4,
- * counted on the stream since reset; powers summed over all channels
- * (linked detection: one set of gains for every channel, so a stereo or
+ * nearest 40 ms: 2048 at 48 kHz, 23.4 Hz bins, enough to tell a burst at
+ * 30-60 Hz from a fundamental at 100 Hz), sine window, hop n/4, counted on
+ * the stream since reset; powers summed over all channels (linked
+ * detection: one set of gains for every channel, so a stereo or
  * multichannel voice keeps its image). Per frame:
- *   V      the voice band power, bins from freq_hz to 4 * freq_hz;
- *   P_b    the power of each low bin b (below freq_hz);
- *   r_b    the voice-band ratio of the bin, 10 log10(L_b / V), where L_b is
- *          P_b or the leakage of a neighbour, whichever is larger (the sine
- *          window leaks a sinusoid -9.5 dB one bin and -23.5 dB two bins
- *          away, so a fundamental next door explains its own leakage).
- * The expected level of bin b in frame t is the larger of
+ *   V      the voice band power, bins from freq_hz to 4 * freq_hz (the
+ *          voice's low harmonics and first formant), read as at least
+ *          -140 dB (far under any recorded noise floor) so that digital
+ *          silence has a definite, very low ratio;
+ *   P_b    the power of each low bin b (centre below freq_hz);
+ *   r_b    the bin's ratio to the voice band, P_b / V.
+ * The expected level of bin b in frame t is V(t) times the voice ratio,
+ * the largest of
  *   - r_b as it stood in the frames around t: the third-lowest r_b over the
- *     frames within +-85 ms (SPAN_MS) of t, applied to V(t). A burst lasts
- *     at most about 100 ms; with the 43 ms frame it touches up to ~140 ms
- *     of frames, so +-85 ms always reaches frames clear of it, and the
- *     third-lowest (a ratio held for 3 frames, 32 ms) keeps a voice whose
- *     fundamental wanders off the bin for a frame or two from setting the
- *     expectation. Voiced onsets and offsets move L_b and V together, so
- *     they keep their ratio and are explained; a burst raises the ratio
- *     far above where it stood just before or just after.
- *   - the bin's recent absolute level (steady low end: room rumble, hum, a
- *     held bass note), a tracker rising at most 30 dB/s (a 100 ms burst
- *     lifts it by 3 dB at most; steady sound is learnt within a second or
- *     two) and falling at most 60 dB/s.
- * A bin that exceeds its expected level by more than threshold_db is
- * turned down by twice the excess (a downward expander), and at most to
- * the Wiener gain expected/level (what would be left if the excess were all
- * burst), and never more than reduction_db. Bins more than 30 dB below the
- * frame's voice band power (inaudible under the voice) are left alone.
+ *     frames within +-85 ms of t whose voice band was no more than 40 dB
+ *     quieter than t's. A burst lasts at most about 100 ms; with the 43 ms
+ *     frame it touches up to ~140 ms of frames, so +-85 ms always reaches
+ *     frames clear of it, and the third-lowest (a ratio held for 32 ms)
+ *     keeps a brief dip of the voice from setting the expectation. Voiced
+ *     onsets and offsets move P_b and V together and keep their ratio; a
+ *     burst raises the ratio far above where it stood just before or just
+ *     after. Frames with a much quieter voice band (silence or room tone
+ *     before a voice, the voice being 40 dB above it) are no reference:
+ *     their ratio is the room's, not the voice's;
+ *   - the same for the neighbouring bins, less 6 dB (a fundamental that
+ *     glides moves into the next bin within the window);
+ * capped at 0 dB (no voice puts more into one low bin than into its whole
+ * voice band). Where fewer than three reference frames below that cap are
+ * in reach (a sound rising out of silence much quieter than itself), the
+ * cap is the expectation, and it is only a ceiling, not an estimate of a
+ * voice under the burst. The expectation is raised to the bin's recent
+ * absolute level where that is higher (steady low end: room rumble, hum,
+ * a held bass note): a tracker rising at most 30 dB/s (a 100 ms burst
+ * lifts it by 3 dB at most; steady sound is learnt within a second or two)
+ * and falling at most 60 dB/s.
+ *
+ * Reduction: a bin more than threshold_db above its expectation is turned
+ * down by twice the excess (a downward expander), at most to the Wiener
+ * gain expectation/level (what is left if the excess is all burst); where
+ * the expectation is only the ceiling, by four times the excess, without
+ * that bound; never more than reduction_db. Bins more than 30 dB below the
+ * frame's voice band power are left alone (inaudible under the voice).
  * The gains act on the bins below freq_hz only: the kernel synthesises the
  * removed part, (1 - gain) times those bins, with the same window (75 %
  * overlap-add: each output sample is a crossfade of four frames' gains,
@@ -49,15 +62,21 @@
  * delayed input. With no bin turned down there is nothing to subtract: the
  * output is the input delayed, bit for bit.
  *
- * What it does not tell apart. The voice's own fundamental where it lies
- * below freq_hz and a burst at the same frequency: the bin is turned down
- * only by what exceeds the voice's level there (a burst under a loud
- * fundamental is only partly removed). A kick drum or any short LF hit with
- * little 120-480 Hz energy is a burst to this model and is turned down;
- * LF that lasts (bass notes, rumble) is learnt and left alone. Synthetic
- * voices with low-frequency clicks at their consonants have those reduced
- * too. freq_hz default 120: plosive energy lies mostly below 100 Hz, and
- * the fundamental of most voices above it.
+ * What it does not tell apart. A voice's fundamental below freq_hz and a
+ * burst at the same frequency: that bin is turned down only by what
+ * exceeds the voice's level there, so a burst under a loud fundamental is
+ * only partly removed, and so is its skirt in the bins next to the
+ * fundamental; the skirt above freq_hz stays (about 1 % of the energy of a
+ * 40 ms burst at 50 Hz lies above 120 Hz). A voice
+ * whose fundamental jumps into a bin faster than the window shows it there
+ * loses a little of it. A kick drum or any short LF hit with little energy
+ * in the voice band is a burst to this model and is turned down; LF that
+ * lasts (bass notes, rumble) is learnt and left alone. Low-frequency
+ * transients a voice makes itself (a synthetic voice's consonant steps,
+ * breath against the microphone) are plosive-like and are reduced too.
+ * freq_hz default 120: plosive energy lies mostly below 100 Hz, and the
+ * fundamental of most voices above it; 150 catches bursts up to 120 Hz at
+ * the cost of the lowest male fundamentals.
  *
  * Latency: n - 1 + span * hop frames, span = the hops in 85 ms (6143 at
  * 48 kHz, 128 ms; 5631 at 44.1 kHz): the frame itself plus 85 ms of
@@ -82,9 +101,9 @@
  * deplosive_latency and deplosive_gain_db are RT-safe (no allocation,
  * locks, I/O or system calls; FFTW execute on preallocated buffers) and
  * must be called from one thread at a time.
- * Memory: two rings of the next power of two above the latency per channel
- * (64 KB per channel at 48 kHz) plus about 10 KB per channel of spectra
- * history and 20 KB shared.
+ * Memory: per channel two rings of the power of two above the latency
+ * (64 KB at 48 kHz, 256 KB at 192 kHz) and 3 KB of spectra history; shared
+ * FFT buffers of about 12 n bytes (25 KB at 48 kHz).
  */
 #ifndef DUBSTAGE_DSP_DEPLOSIVE_H
 #define DUBSTAGE_DSP_DEPLOSIVE_H
