@@ -255,9 +255,9 @@ deplosive_reset(struct deplosive *k)
 		memset(k->rem[c], 0, sizeof(float) * (size_t)k->ring_n);
 	}
 	memset(k->x, 0, sizeof *k->x * (size_t)k->hist * (size_t)k->channels);
-	/* the stream's "before" is silence: its ratios are 0 dB (silence over
-	 * silence), which explains anything, so nothing is turned down on the
-	 * strength of frames that never were */
+	/* the stream's "before": a voice band of -200 dB, below the reach of
+	 * any frame (whose voice band reads at least -140 dB), so frames that
+	 * never were are no reference */
 	for (int h = 0; h < k->hist; h++) {
 		for (int b = 0; b < MAX_LF; b++) {
 			k->pdb[h][b] = -200.0f;
@@ -381,13 +381,10 @@ static void
 decide(struct deplosive *k, int d, int s)
 {
 	const int n = k->n, mask = k->mask, lf = k->lf;
+	const int nv = lf < k->lf_max ? lf + 1 : lf; /* with the first voice bin */
 	const float vdb = k->vdb[d], floor_db = vdb + REL_DB;
-	float g[MAX_LF], mindb = 0.0f;
-	bool any = false;
-
-	float vr[MAX_LF + 1];
-	bool known[MAX_LF + 1];
-	const int nv = lf < k->lf_max ? lf + 1 : lf;
+	float g[MAX_LF], vr[MAX_LF + 1], mindb = 0.0f;
+	bool known[MAX_LF + 1], any = false;
 
 	for (int b = 0; b < nv; b++)
 		vr[b] = voice_ratio(k, d, b, &known[b]);
@@ -400,7 +397,6 @@ decide(struct deplosive *k, int d, int s)
 		if (b + 1 < nv && vr[b + 1] - GLIDE_DB > r)
 			r = vr[b + 1] - GLIDE_DB;
 		edb = r + vdb;
-
 		if (k->bdb[b] > edb)
 			edb = k->bdb[b];
 		over = db - edb - k->thr_db;
@@ -409,7 +405,7 @@ decide(struct deplosive *k, int d, int s)
 			over = db - floor_db;
 		if (over > 0.0f && known[b]) {
 			gdb = -SLOPE * over;
-			if (gdb < edb - db) /* the Wiener gain */
+			if (gdb < edb - db) /* never below the expected level */
 				gdb = edb - db;
 		} else if (over > 0.0f) {
 			/* no reference: the expectation is a ceiling, not an

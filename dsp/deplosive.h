@@ -50,10 +50,10 @@
  * and falling at most 60 dB/s.
  *
  * Reduction: a bin more than threshold_db above its expectation is turned
- * down by twice the excess (a downward expander), at most to the Wiener
- * gain expectation/level (what is left if the excess is all burst); where
- * the expectation is only the ceiling, by four times the excess, without
- * that bound; never more than reduction_db. Bins more than 30 dB below the
+ * down by twice the excess (a downward expander), but not below its
+ * expected level (what the voice is taken to hold there); where the
+ * expectation is only the ceiling, by four times the excess, without that
+ * bound; never by more than reduction_db. Bins more than 30 dB below the
  * frame's voice band power are left alone (inaudible under the voice).
  * The gains act on the bins below freq_hz only: the kernel synthesises the
  * removed part, (1 - gain) times those bins, with the same window (75 %
