@@ -19,6 +19,7 @@
 #include "engine/inserts_internal.h"
 #include "engine/noise_print.h"
 #include "dsp/declick.h"
+#include "dsp/deplosive.h"
 #include "dsp/deess.h"
 #include "dsp/dehum.h"
 #include "dsp/denoise.h"
@@ -207,6 +208,13 @@ state_bypass(void *state, float *const *buf, int channels, int frames)
 	X("max-click-ms", max_click_ms, F_DOUBLE, 0.1, 5)
 #define declick_FIELD(name, field, type, lo, hi) FIELD_OF(declick_params, field, type)
 CLEANUP_KIND(declick, declick, declick_params, DECLICK_LIST)
+
+#define DEPLOSIVE_LIST(X) \
+	X("freq-hz", freq_hz, F_DOUBLE, 60, 300) \
+	X("threshold-db", threshold_db, F_DOUBLE, 3, 30) \
+	X("reduction-db", reduction_db, F_DOUBLE, 0, 40)
+#define deplosive_FIELD(name, field, type, lo, hi) FIELD_OF(deplosive_params, field, type)
+CLEANUP_KIND(deplosive, deplosive, deplosive_params, DEPLOSIVE_LIST)
 
 #define DENOISE_LIST(X) \
 	X("reduction-db", reduction_db, F_DOUBLE, 0, 40) \

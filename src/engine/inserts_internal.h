@@ -56,7 +56,7 @@ struct pl_insert {
 };
 
 /* The dialogue-cleanup kinds (insert_cleanup.c). */
-extern const struct insert_kind insert_kind_declick, insert_kind_dehum, insert_kind_denoise, insert_kind_deess,
+extern const struct insert_kind insert_kind_declick, insert_kind_deplosive, insert_kind_dehum, insert_kind_denoise, insert_kind_deess,
     insert_kind_leveller;
 
 #endif
