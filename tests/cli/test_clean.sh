@@ -43,7 +43,7 @@ lt "$(db_diff "$tone_in" "$tone_out")" 1.0 && pass ||
 "$DUBSTAGE" clean -q noisy.wav -o clean2.wav --denoise adaptive=0 --profile-from 0.1-0.9
 cmp -s clean.wav clean2.wav && pass || fail "two runs differ"
 
-for stage in --denoise --dehum --deess --level; do
+for stage in --deplosive --denoise --dehum --deess --level; do
   expect_status 0 "$stage on an impulse" -- "$DUBSTAGE" clean -q impulse1.wav -o imp.wav $stage
   expect_eq "$stage keeps the impulse in place (latency compensated)" "$(peak_at imp.wav)" 48000
 done
@@ -68,15 +68,15 @@ expect_match "says so" "$err" 'profile-from.*(room tone|stationary|not)'
 sox -n $F -c 1 silence.wav trim 0 1
 expect_status 3 "digital silence has no room tone" -- "$DUBSTAGE" clean silence.wav -o bad.wav --denoise --profile-from 0-0.5
 expect_match "says so" "$err" 'silence'
-expect_status 0 "silence through every stage" -- "$DUBSTAGE" clean -q silence.wav -o sil.wav --declick --denoise --dehum --deess --level
+expect_status 0 "silence through every stage" -- "$DUBSTAGE" clean -q silence.wav -o sil.wav --declick --deplosive --denoise --dehum --deess --level
 finite sil.wav && pass || fail "NaN or inf out of silence"
 expect_eq "silence stays silent" "$(sox sil.wav -n stats 2>&1 | awk '/Pk lev dB/{print $4}')" "-inf"
 sox noisy.wav one.wav trim 0 1s
-expect_status 0 "a 1-sample file" -- "$DUBSTAGE" clean -q one.wav -o one_out.wav --declick --denoise --dehum --deess --level
+expect_status 0 "a 1-sample file" -- "$DUBSTAGE" clean -q one.wav -o one_out.wav --declick --deplosive --denoise --dehum --deess --level
 expect_eq "one sample out" "$(soxi -s one_out.wav)" 1
 finite one_out.wav && pass || fail "NaN out of a 1-sample file"
 sox -n $F -c 1 square.wav synth 1 square 100 vol 1
-expect_status 0 "clipping input" -- "$DUBSTAGE" clean square.wav -o sq.wav --declick --denoise --dehum --deess --level
+expect_status 0 "clipping input" -- "$DUBSTAGE" clean square.wav -o sq.wav --declick --deplosive --denoise --dehum --deess --level
 expect_match "warns about clipping" "$err" 'clipped'
 finite sq.wav && pass || fail "NaN out of a full-scale square"
 sox -n $F -c 3 three.wav synth 1 pinknoise vol 0.1

@@ -255,8 +255,8 @@ peak_frame(const float *x, int64_t n)
 static void
 test_cleanup_latency_compensated(void)
 {
-	static const char *const kinds[] = { "declick", "dehum", "denoise",
-		"deess", "leveller" };
+	static const char *const kinds[] = { "declick", "deplosive", "dehum",
+		"denoise", "deess", "leveller" };
 	const int64_t n = 96000;
 	struct session *s = new_session(RATE, CHAN_MONO);
 	struct source *src = add_source(s, impulse_wav, 1, RATE, n);
@@ -276,7 +276,7 @@ test_cleanup_latency_compensated(void)
 	CHECK(total > 24000);   /* the leveller's lookahead alone is 500 ms */
 	/* declick would repair the impulses themselves: bypass it here */
 	t->strip.inserts[0].bypass = true;
-	l = insert_lane(&t->strip, 3, "threshold-db", 2);
+	l = insert_lane(&t->strip, 4, "threshold-db", 2);
 	l->points[0] = (struct auto_point){ 10000, -20.0, INTERP_LINEAR };
 	l->points[1] = (struct auto_point){ 50000, 0.0, INTERP_LINEAR };
 	REQUIRE(render_range(s, NULL, 0, n, 4096, -1, a) == 1);

@@ -108,6 +108,7 @@ test_play_allocates_nothing(void)
 	add_insert(&b->tracks[0].strip, "denoise");
 	add_insert(&b->tracks[0].strip, "leveller");
 	add_insert(&b->tracks[1].strip, "declick");
+	add_insert(&b->tracks[1].strip, "deplosive");
 	add_insert(&b->tracks[1].strip, "deess");
 	e = lt_engine(s, NULL);
 	REQUIRE(e != NULL);

@@ -43,11 +43,12 @@ no_report "the demo"
 # The same with every kind of insert on the dialogue tracks, one
 # parameter automated (set_params on the real-time thread), and the
 # cleanup kernels' latency pre-rolled.
+cd "$TEST_TMPDIR"
 cp -r "$DUBSTAGE_SOURCE_DIR/sessions/demo" demo
 expect_status 0 "inserts on the demo's dialogue tracks" -- \
   "$DUBSTAGE" edit demo/demo.dubstage 'insert T1 eq' 'insert-param T1 1 band1-hz 2500' \
   'insert T1 dynamics' 'insert T1 declick' 'insert T1 dehum' 'insert T1 denoise' \
-  'insert T1 deess' 'insert T1 leveller' 'insert T2 denoise' 'insert T2 deess'
+  'insert T1 deess' 'insert T1 leveller' 'insert T2 deplosive' 'insert T2 denoise' 'insert T2 deess'
 # automate the de-esser's threshold (the lane follows the inserts)
 sed -i '/<track id="T1"/,/<\/track>/ s|^      <insert kind="leveller" bypass="false"/>|&\n      <automation param="insert" insert="6" name="threshold-db"><point frame="172800000" value="-20" interp="linear"/><point frame="173400000" value="0" interp="linear"/></automation>|' demo/demo.dubstage
 expect_match "the lane is in" "$(grep -c 'name="threshold-db"' demo/demo.dubstage)" '^1$'
