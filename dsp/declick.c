@@ -136,8 +136,8 @@ declick_create(int channels, int rate_hz, const struct declick_params *p)
 	struct declick *k;
 	int w;
 
-	if (channels < 1 || channels > DSP_MAX_CHANNELS || rate_hz < 8000 ||
-	    rate_hz > 192000 || p == NULL || declick_params_check(p) != NULL)
+	if (!dsp_stream_ok(channels, rate_hz) || p == NULL ||
+	    declick_params_check(p) != NULL)
 		return NULL;
 	k = calloc(1, sizeof *k);
 	if (k == NULL)

@@ -141,8 +141,7 @@ deess_create(int channels, int rate_hz, const struct deess_params *p)
 {
 	struct deess *k;
 
-	if (channels < 1 || channels > DSP_MAX_CHANNELS || rate_hz < 8000 ||
-	    rate_hz > 192000 || deess_params_check(p) != NULL)
+	if (!dsp_stream_ok(channels, rate_hz) || deess_params_check(p) != NULL)
 		return NULL;
 	k = calloc(1, sizeof *k);
 	if (k == NULL)

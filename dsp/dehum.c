@@ -228,8 +228,8 @@ dehum_create(int channels, int rate_hz, const struct dehum_params *p)
 {
 	struct dehum *k;
 
-	if (channels < 1 || channels > DSP_MAX_CHANNELS || rate_hz < 8000 ||
-	    rate_hz > 192000 || p == NULL || dehum_params_check(p) != NULL)
+	if (!dsp_stream_ok(channels, rate_hz) || p == NULL ||
+	    dehum_params_check(p) != NULL)
 		return NULL;
 	k = calloc(1, sizeof *k);
 	if (k == NULL)

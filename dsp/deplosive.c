@@ -158,8 +158,7 @@ deplosive_create(int channels, int rate_hz, const struct deplosive_params *p)
 	double dt, s2 = 0;
 	int n;
 
-	if (channels < 1 || channels > DSP_MAX_CHANNELS || rate_hz < 8000 ||
-	    rate_hz > 192000 || deplosive_params_check(p) != NULL)
+	if (!dsp_stream_ok(channels, rate_hz) || deplosive_params_check(p) != NULL)
 		return NULL;
 	k = calloc(1, sizeof *k);
 	if (k == NULL)

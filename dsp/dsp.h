@@ -51,6 +51,15 @@
  * room to spare). Kernels with a smaller limit define their own. */
 #define DSP_MAX_CHANNELS 16
 
+/* The stream formats the dialogue-cleanup kernels take at create:
+ * 1..DSP_MAX_CHANNELS channels at 8 to 192 kHz. */
+static inline int
+dsp_stream_ok(int channels, int rate_hz)
+{
+	return channels >= 1 && channels <= DSP_MAX_CHANNELS &&
+	    rate_hz >= 8000 && rate_hz <= 192000;
+}
+
 /* Error codes returned by design/validation functions under dsp/. The value
  * equals ERR_INVALID in src/base/error.h (dsp/ may not include it), so
  * callers in src/ can return it unchanged and print it with err_string(). */

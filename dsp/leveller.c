@@ -154,8 +154,7 @@ leveller_create(int channels, int rate_hz, const struct leveller_params *p)
 	struct leveller *l;
 	double b[2][3], a[2][3];
 
-	if (channels < 1 || channels > DSP_MAX_CHANNELS || rate_hz < 8000 ||
-	    rate_hz > 192000 || leveller_params_check(p) != NULL)
+	if (!dsp_stream_ok(channels, rate_hz) || leveller_params_check(p) != NULL)
 		return NULL;
 	l = calloc(1, sizeof *l);
 	if (l == NULL)
