@@ -28,13 +28,13 @@ run_insert(struct scmd_ctx *ctx, int argc, char **argv)
 		return scmd_usage(ctx, cmd, "expects an ID and a KIND");
 	if ((rc = scmd_parse_id(ctx, cmd, argv[1], SCMD_STRIP, &id)) != 0)
 		return rc;
-	for (size_t i = 0; inserts_kinds[i] != NULL; i++)
-		known |= strcmp(inserts_kinds[i], argv[2]) == 0;
+	for (size_t i = 0; inserts_kind_name(i) != NULL; i++)
+		known |= strcmp(inserts_kind_name(i), argv[2]) == 0;
 	if (!known) {
 		fprintf(ctx->err, "%s: no insert kind '%s'; kinds:", cmd->name,
 		    argv[2]);
-		for (size_t i = 0; inserts_kinds[i] != NULL; i++)
-			fprintf(ctx->err, " %s", inserts_kinds[i]);
+		for (size_t i = 0; inserts_kind_name(i) != NULL; i++)
+			fprintf(ctx->err, " %s", inserts_kind_name(i));
 		fputc('\n', ctx->err);
 		return CLI_USAGE;
 	}

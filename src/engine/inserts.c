@@ -201,17 +201,11 @@ static const struct insert_kind *const kinds[] = {
 	NULL
 };
 
-const char *const inserts_kinds[] = {
-	"eq",
-	"dynamics",
-	"declick",
-	"deplosive",
-	"dehum",
-	"denoise",
-	"deess",
-	"leveller",
-	NULL
-};
+const char *
+inserts_kind_name(size_t i)
+{
+	return i < sizeof kinds / sizeof kinds[0] - 1 ? kinds[i]->name : NULL;
+}
 
 _Static_assert(sizeof eq_params / sizeof eq_params[0] <= MAX_PARAMS, "eq");
 _Static_assert(sizeof dyn_params / sizeof dyn_params[0] <= MAX_PARAMS, "dyn");

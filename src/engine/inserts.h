@@ -85,7 +85,8 @@ int inserts_bind_profiles(struct pl_insert *chain, size_t n,
 int inserts_set_profile(struct pl_insert *chain, size_t i,
     const struct noise_profile *p);
 
-/* The kinds the engine knows, NULL-terminated (for help and validation). */
-extern const char *const inserts_kinds[];
+/* The name of the i-th kind the engine knows (from 0), NULL past the last
+ * (for help and validation). */
+const char *inserts_kind_name(size_t i);
 
 #endif

@@ -170,7 +170,6 @@ render(struct live *e, float **ports, int nports, int n)
 		int stems = plan_stem_count(p);
 		const float *const *out;
 		int port = e->out_channels;
-
 		bool preroll = pos < e->audible_from;
 
 		if (k > e->plan_opt.max_block_frames)

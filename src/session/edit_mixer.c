@@ -254,12 +254,10 @@ editor_set_insert_param(struct editor *ed, struct id id, size_t index,
 		return ERR_INVALID;
 	if ((snap = edit_checkpoint(ed)) == NULL)
 		return ERR_NOMEM;
-	for (size_t i = 0; i < ins->param_count; i++) {
-		if (strcmp(ins->params[i].name, param) == 0) {
-			ins->params[i].value = value;
-			return edit_finish(ed, snap, 0, "set %s on %s", param,
-			    idstr(id, b));
-		}
+	if ((p = insert_param_find(ins, param)) != NULL) {
+		p->value = value;
+		return edit_finish(ed, snap, 0, "set %s on %s", param,
+		    idstr(id, b));
 	}
 	p = realloc(ins->params, (ins->param_count + 1) * sizeof *p);
 	if (p == NULL) {

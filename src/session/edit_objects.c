@@ -193,13 +193,12 @@ strip_uses_print(const struct strip *st, struct id np)
 {
 	for (size_t i = 0; i < st->insert_count; i++) {
 		const struct insert *ins = &st->inserts[i];
+		const struct insert_param *ref;
 
-		if (strcmp(ins->kind, "denoise") != 0)
-			continue;
-		for (size_t k = 0; k < ins->param_count; k++)
-			if (strcmp(ins->params[k].name, "profile") == 0 &&
-			    ins->params[k].value == (double)np.num)
-				return true;
+		if (strcmp(ins->kind, "denoise") == 0 &&
+		    (ref = insert_param_find(ins, "profile")) != NULL &&
+		    ref->value == (double)np.num)
+			return true;
 	}
 	return false;
 }

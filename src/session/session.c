@@ -59,6 +59,15 @@ insert_fini(struct insert *ins)
 	memset(ins, 0, sizeof *ins);
 }
 
+struct insert_param *
+insert_param_find(const struct insert *ins, const char *name)
+{
+	for (size_t i = 0; i < ins->param_count; i++)
+		if (strcmp(ins->params[i].name, name) == 0)
+			return &ins->params[i];
+	return NULL;
+}
+
 void
 source_fini(struct source *src)
 {

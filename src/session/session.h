@@ -407,6 +407,10 @@ void noise_print_fini(struct noise_print *np);
 int noise_print_copy(struct noise_print *dst, const struct noise_print *src);
 void auto_lane_fini(struct auto_lane *lane);
 void insert_fini(struct insert *ins);
+/* The parameter of ins called name, or NULL when it has none (the
+ * kernel's default is in force). */
+struct insert_param *insert_param_find(const struct insert *ins,
+    const char *name);
 
 /* Value of a lane at frame (interpolated as the points say). The lane must
  * have at least one point. */

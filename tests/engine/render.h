@@ -133,6 +133,24 @@ set_param(struct insert *ins, const char *name, double v)
 	ins->params[ins->param_count++].value = v;
 }
 
+/* Makes st's only lane one automating parameter `param` of its insert
+ * `index`, with `count` zeroed points for the caller to fill in. */
+static inline struct auto_lane *
+insert_lane(struct strip *st, int index, const char *param, size_t count)
+{
+	struct auto_lane *l;
+
+	st->lanes = calloc(1, sizeof *st->lanes);
+	st->lane_count = 1;
+	l = &st->lanes[0];
+	l->param = AUTO_INSERT;
+	l->insert = index;
+	l->insert_param = strdup(param);
+	l->points = calloc(count, sizeof *l->points);
+	l->count = l->cap = count;
+	return l;
+}
+
 /* Appends a point to a strip lane (creating the lane). */
 static inline void
 add_point(struct strip *st, enum auto_param param, struct id target,

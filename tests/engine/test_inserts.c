@@ -39,24 +39,6 @@ impulses(int64_t i, int c)
 
 static const char *sine_wav, *burst_wav, *impulse_wav;
 
-/* Makes st's only lane one automating parameter `param` of its insert
- * `index`, with `count` zeroed points for the caller to fill in. */
-static struct auto_lane *
-insert_lane(struct strip *st, int index, const char *param, size_t count)
-{
-	struct auto_lane *l;
-
-	st->lanes = calloc(1, sizeof *st->lanes);
-	st->lane_count = 1;
-	l = &st->lanes[0];
-	l->param = AUTO_INSERT;
-	l->insert = index;
-	l->insert_param = strdup(param);
-	l->points = calloc(count, sizeof *l->points);
-	l->count = l->cap = count;
-	return l;
-}
-
 static double
 rms_db(const float *x, int n)
 {

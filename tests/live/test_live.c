@@ -64,13 +64,7 @@ test_cleanup_inserts(void)
 	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
 		add_insert(&s->tracks[0].strip, kinds[k]);
 	add_insert(&s->tracks[1].strip, "deess");
-	l = s->tracks[0].strip.lanes = calloc(1, sizeof *l);
-	s->tracks[0].strip.lane_count = 1;
-	l->param = AUTO_INSERT;
-	l->insert = 2;
-	l->insert_param = strdup("threshold-db");
-	l->points = calloc(2, sizeof *l->points);
-	l->count = l->cap = 2;
+	l = insert_lane(&s->tracks[0].strip, 2, "threshold-db", 2);
 	l->points[0] = (struct auto_point){ 0, -20.0, INTERP_LINEAR };
 	l->points[1] = (struct auto_point){ 8 * SECOND, 0.0, INTERP_LINEAR };
 	e = lt_engine(s, NULL);
