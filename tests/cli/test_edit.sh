@@ -61,14 +61,19 @@ expect_status 1 "nothing to undo in a fresh load" -- "$DUBSTAGE" edit -n "$s" 'u
 expect_match "undo message" "$err" "nothing to undo"
 
 # --- a console holds the lock: a process that flocks the lock file and
-# becomes `sleep` keeping the descriptor (as the console keeps its lock)
+# becomes `sleep` keeping the descriptor (as the console keeps its lock).
+# It says it holds the lock by creating a ready file; probing the lock from
+# here instead would race with the holder's own attempt to take it.
 printf '4242 stage-mac\n' > "$s.lock"
-( exec 9<>"$s.lock"; flock -n 9 || exit 1; exec sleep 60 ) &
+rm -f "$T/holder.ready"
+( exec 9<>"$s.lock"; flock -w 30 9 || exit 1; : > "$T/holder.ready"
+  exec sleep 60 ) &
 holder=$!
-for _ in $(seq 50); do
-  flock -n "$s.lock" true 2>/dev/null || break
+for _ in $(seq 300); do
+  [ -e "$T/holder.ready" ] && break
   sleep 0.1
 done
+expect_status 0 "the holder took the lock" -- test -e "$T/holder.ready"
 expect_status 1 "locked session refused" -- "$DUBSTAGE" edit "$s" 'gain T1 -1'
 expect_match "names the holder" "$err" "is open in a console \(process 4242 stage-mac\)"
 expect_status 0 "locked: unchanged" -- cmp "$s" "$T/before.dubstage"
