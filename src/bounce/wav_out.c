@@ -28,6 +28,8 @@
  */
 #include "bounce/wav_out.h"
 #include "base/atomic_file.h"
+#include "base/fd_io.h"
+#include "bounce/data_writer.h"
 
 #include "base/path.h"
 #include "base/strutil.h"
@@ -50,8 +52,16 @@
 #define WAVE_FORMAT_EXTENSIBLE_TAG 0xFFFEu
 #define BEXT_LOUDNESS_UNSET 0x7FFF
 
+/* Where the size fields of a header are (0: no such chunk). */
+struct chunk_map {
+	bool rf64;
+	uint64_t ds64_off;          /* of the ds64 chunk's payload */
+	uint64_t fact_off;          /* of the fact chunk's payload */
+	uint64_t data_off;          /* of the audio: the data chunk's payload */
+};
+
 struct wav_out {
-	SNDFILE *sf;                /* NULL once closed */
+	SNDFILE *sf;                /* NULL once closed (24-bit: after the header) */
 	int fd;                     /* the temp file; -1 once closed */
 	char *target;               /* final file (a symbolic link resolved) */
 	char *temp;                 /* "<target>.tmp-XXXXXX"; NULL once renamed or removed */
@@ -68,7 +78,9 @@ struct wav_out {
 	struct diag fail_diag;      /* why, repeated by wav_out_finish */
 
 	struct dither dither[WAV_OUT_MAX_CHANNELS];  /* per file channel */
-	void *buf;                  /* CHUNK_FRAMES interleaved frames, 4 bytes a sample */
+	void *buf;                  /* float: CHUNK_FRAMES interleaved frames */
+	struct data_writer *dw;     /* 24-bit: the audio after the header */
+	struct chunk_map map;       /* 24-bit: the header's size fields */
 };
 
 /* ---- layouts ---- */
@@ -153,70 +165,39 @@ put_le32(unsigned char *p, uint32_t v)
 	p[3] = (unsigned char)(v >> 24);
 }
 
-static int
-pread_all(int fd, void *buf, size_t n, off_t off)
+static void
+put_le64(unsigned char *p, uint64_t v)
 {
-	char *p = buf;
-
-	while (n > 0) {
-		ssize_t r = pread(fd, p, n, off);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (r == 0)
-				errno = EIO;
-			return -1;
-		}
-		p += r;
-		n -= (size_t)r;
-		off += r;
-	}
-	return 0;
-}
-
-static int
-pwrite_all(int fd, const void *buf, size_t n, off_t off)
-{
-	const char *p = buf;
-
-	while (n > 0) {
-		ssize_t r = pwrite(fd, p, n, off);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-		off += r;
-	}
-	return 0;
+	put_le32(p, (uint32_t)v);
+	put_le32(p + 4, (uint32_t)(v >> 32));
 }
 
 /* ---- header check and repair ---- */
+
 
 /*
  * Walks the chunks of the WAVE file on fd up to "data": patches the fmt
  * chunk's dwChannelMask to layout's, zeroes a PEAK timestamp, and when
  * expect_data_bytes >= 0 checks that the data chunk (or ds64) records that
- * many bytes and the file holds them. name is for messages.
+ * many bytes and the file holds them. Fills *map when map is not NULL.
+ * name is for messages.
  */
 static int
 repair_fd(int fd, const char *name, enum wav_layout layout,
-    int64_t expect_data_bytes, struct diag *d)
+    int64_t expect_data_bytes, struct chunk_map *map, struct diag *d)
 {
 	unsigned char h[40];
 	uint64_t ds64_riff = 0, ds64_data = 0, data_bytes = 0, data_off = 0;
 	bool rf64, have_ds64 = false, have_fmt = false, have_data = false;
 	uint64_t off = 12, file_size;
+	struct chunk_map found = { 0 };
 	struct stat st;
 
 	if (fstat(fd, &st) != 0)
 		return diag_set(d, ERR_IO, name, 0, "cannot read: %s",
 		    strerror(errno));
 	file_size = (uint64_t)st.st_size;
-	if (file_size < 12 || pread_all(fd, h, 12, 0) != 0)
+	if (file_size < 12 || fd_pread_all(fd, h, 12, 0) != 0)
 		return diag_set(d, ERR_PARSE, name, 0, "not a WAVE file (too short)");
 	rf64 = memcmp(h, "RF64", 4) == 0;
 	if ((!rf64 && memcmp(h, "RIFF", 4) != 0) || memcmp(h + 8, "WAVE", 4) != 0)
@@ -229,21 +210,24 @@ repair_fd(int fd, const char *name, enum wav_layout layout,
 	for (int n = 0; n < 64 && off + 8 <= file_size && !have_data; n++) {
 		uint32_t size;
 
-		if (pread_all(fd, h, 8, (off_t)off) != 0)
+		if (fd_pread_all(fd, h, 8, (off_t)off) != 0)
 			return diag_set(d, ERR_IO, name, 0, "cannot read: %s",
 			    strerror(errno));
 		size = get_le32(h + 4);
 		if (memcmp(h, "ds64", 4) == 0 && size >= 24) {
-			if (pread_all(fd, h, 24, (off_t)off + 8) != 0)
+			if (fd_pread_all(fd, h, 24, (off_t)off + 8) != 0)
 				return diag_set(d, ERR_IO, name, 0, "cannot read: %s",
 				    strerror(errno));
 			ds64_riff = get_le64(h);
 			ds64_data = get_le64(h + 8);
 			have_ds64 = true;
+			found.ds64_off = off + 8;
+		} else if (memcmp(h, "fact", 4) == 0 && size >= 4) {
+			found.fact_off = off + 8;
 		} else if (memcmp(h, "fmt ", 4) == 0) {
 			uint32_t mask, want = wav_layout_channel_mask(layout);
 
-			if (size < 40 || pread_all(fd, h, 40, (off_t)off + 8) != 0 ||
+			if (size < 40 || fd_pread_all(fd, h, 40, (off_t)off + 8) != 0 ||
 			    (h[0] | h[1] << 8) != WAVE_FORMAT_EXTENSIBLE_TAG ||
 			    (h[16] | h[17] << 8) < 22)
 				return diag_set(d, ERR_PARSE, name, 0,
@@ -255,7 +239,7 @@ repair_fd(int fd, const char *name, enum wav_layout layout,
 			mask = get_le32(h + 20);
 			if (mask != want) {
 				put_le32(h, want);
-				if (pwrite_all(fd, h, 4, (off_t)off + 8 + 20) != 0)
+				if (fd_pwrite_all(fd, h, 4, (off_t)off + 8 + 20) != 0)
 					return diag_set(d, ERR_IO, name, 0,
 					    "cannot write: %s", strerror(errno));
 			}
@@ -263,7 +247,7 @@ repair_fd(int fd, const char *name, enum wav_layout layout,
 		} else if (memcmp(h, "PEAK", 4) == 0 && size >= 8) {
 			static const unsigned char zero[4];
 
-			if (pwrite_all(fd, zero, 4, (off_t)off + 8 + 4) != 0)
+			if (fd_pwrite_all(fd, zero, 4, (off_t)off + 8 + 4) != 0)
 				return diag_set(d, ERR_IO, name, 0, "cannot write: %s",
 				    strerror(errno));
 		} else if (memcmp(h, "data", 4) == 0) {
@@ -289,6 +273,10 @@ repair_fd(int fd, const char *name, enum wav_layout layout,
 		return diag_set(d, ERR_IO, name, 0,
 		    "holds %llu bytes of audio, %lld were written",
 		    (unsigned long long)data_bytes, (long long)expect_data_bytes);
+	found.rf64 = rf64;
+	found.data_off = data_off;
+	if (map != NULL)
+		*map = found;
 	return 0;
 }
 
@@ -304,7 +292,7 @@ wav_out_repair_header(const char *path, enum wav_layout layout,
 	if ((fd = open(path, O_RDWR | O_CLOEXEC)) < 0)
 		return diag_set(d, errno == ENOENT ? ERR_NOTFOUND : ERR_IO, path, 0,
 		    "cannot open: %s", strerror(errno));
-	rc = repair_fd(fd, path, layout, -1, d);
+	rc = repair_fd(fd, path, layout, -1, NULL, d);
 	if (close(fd) != 0 && rc == 0)
 		rc = diag_set(d, ERR_IO, path, 0, "cannot write: %s", strerror(errno));
 	return rc;
@@ -397,6 +385,8 @@ bext_text(char *field, size_t size, const char *s)
 static void
 discard(struct wav_out *w)
 {
+	data_writer_free(w->dw);
+	w->dw = NULL;
 	if (w->sf != NULL)
 		sf_close(w->sf);
 	w->sf = NULL;
@@ -417,6 +407,76 @@ destroy(struct wav_out *w)
 	free(w->target);
 	free(w->dir);
 	free(w);
+}
+
+/*
+ * 24-bit audio bypasses libsndfile, which would push it through the page
+ * cache (see data_writer.h): libsndfile completes the header of an empty
+ * file now, the packed samples stream in after it, and finish_pcm24_data()
+ * patches the sizes. (Float files keep libsndfile's path: its PEAK chunk
+ * is computed from the samples it writes.)
+ */
+static int
+start_pcm24_data(struct wav_out *w, bool allow_direct, struct diag *d)
+{
+	struct stat st;
+	int e = sf_close(w->sf), rc;
+
+	w->sf = NULL;
+	if (e != 0)
+		return diag_set(d, ERR_IO, w->target, 0, "cannot start '%s': %s",
+		    w->temp, sf_error_number(e));
+	if ((rc = repair_fd(w->fd, w->temp, w->layout, 0, &w->map, d)) != 0)
+		return rc;
+	if (fstat(w->fd, &st) != 0 || (uint64_t)st.st_size != w->map.data_off)
+		return diag_set(d, ERR_IO, w->target, 0,
+		    "cannot start '%s': the header is not where the audio starts",
+		    w->temp);
+	if (data_writer_open(&w->dw, w->fd, w->temp, w->map.data_off,
+	    (size_t)CHUNK_FRAMES * (size_t)w->channels * 3, allow_direct) != 0)
+		return errno == ENOMEM ?
+		    diag_set(d, ERR_NOMEM, w->target, 0, "out of memory") :
+		    diag_set(d, ERR_IO, w->target, 0, "cannot read '%s': %s",
+		    w->temp, strerror(errno));
+	return 0;
+}
+
+/* Writes the rest of the audio, the pad byte an odd-sized chunk needs, and
+ * the sizes the empty file's header left at 0: RIFF size, data size and
+ * fact, or RF64's ds64. */
+static int
+finish_pcm24_data(struct wav_out *w, struct diag *d)
+{
+	static const unsigned char pad[1];
+	uint64_t bytes = data_writer_bytes(w->dw);
+	uint64_t end = w->map.data_off + bytes + (bytes & 1);
+	uint64_t frames = (uint64_t)w->frames;
+	unsigned char b[24];
+	int e = 0;
+
+	if (data_writer_finish(w->dw) != 0 || ((bytes & 1) &&
+	    fd_pwrite_all(w->fd, pad, 1, (off_t)(end - 1)) != 0))
+		return diag_set(d, ERR_IO, w->target, 0,
+		    "cannot write '%s' (disk full?): %s", w->temp, strerror(errno));
+	if (w->map.rf64) {
+		put_le64(b, end - 8);
+		put_le64(b + 8, bytes);
+		put_le64(b + 16, frames);
+		e |= fd_pwrite_all(w->fd, b, 24, (off_t)w->map.ds64_off);
+	} else {
+		put_le32(b, (uint32_t)(end - 8));
+		e |= fd_pwrite_all(w->fd, b, 4, 4);
+		put_le32(b, (uint32_t)bytes);
+		e |= fd_pwrite_all(w->fd, b, 4, (off_t)w->map.data_off - 4);
+	}
+	if (w->map.fact_off != 0) {
+		put_le32(b, frames > UINT32_MAX ? UINT32_MAX : (uint32_t)frames);
+		e |= fd_pwrite_all(w->fd, b, 4, (off_t)w->map.fact_off);
+	}
+	if (e != 0)
+		return diag_set(d, ERR_IO, w->target, 0, "cannot write '%s': %s",
+		    w->temp, strerror(errno));
+	return 0;
 }
 
 int
@@ -543,8 +603,11 @@ wav_out_open(struct wav_out **out, const char *final_path,
 		goto fail;
 	}
 
-	if ((w->buf = malloc((size_t)CHUNK_FRAMES * (size_t)w->channels * 4)) ==
-	    NULL) {
+	if (w->format == WAV_PCM24) {
+		if ((rc = start_pcm24_data(w, !opt->buffered_io, d)) != 0)
+			goto fail;
+	} else if ((w->buf = malloc((size_t)CHUNK_FRAMES *
+	    (size_t)w->channels * 4)) == NULL) {
 		rc = diag_set(d, ERR_NOMEM, final_path, 0, "out of memory");
 		goto fail;
 	}
@@ -601,15 +664,20 @@ wav_out_write(struct wav_out *w, const float *const *channels, int frames,
 			return fail_write(w, ERR_INVALID, d);
 		}
 		if (w->format == WAV_PCM24) {
-			/* packed here and written raw: one write per chunk and
-			 * no second conversion inside libsndfile */
-			unsigned char *bb = w->buf;
-			sf_count_t bytes = (sf_count_t)n * ch * 3;
+			/* packed straight into the data writer's block */
+			size_t bytes = (size_t)n * (size_t)ch * 3;
+			unsigned char *bb = data_writer_reserve(w->dw, bytes);
 
 			for (int c = 0; c < ch; c++)
 				dither_to_s24le(&w->dither[c], channels[source[c]] + done,
 				    bb + 3 * c, n, 3 * ch);
-			put = sf_write_raw(w->sf, bb, bytes) == bytes ? n : 0;
+			if (data_writer_commit(w->dw, bytes) != 0) {
+				diag_set(&w->fail_diag, ERR_IO, w->target, 0,
+				    "cannot write '%s' (disk full?): %s", w->temp,
+				    strerror(errno));
+				return fail_write(w, ERR_IO, d);
+			}
+			put = n;
 		} else {
 			float *fb = w->buf;
 
@@ -646,15 +714,20 @@ wav_out_finish(struct wav_out *w, struct diag *d)
 			*d = w->fail_diag;
 		goto out;
 	}
-	e = sf_close(w->sf);
-	w->sf = NULL;
-	if (e != 0) {
-		rc = diag_set(d, ERR_IO, w->target, 0, "cannot complete '%s': %s",
-		    w->temp, sf_error_number(e));
-		goto out;
+	if (w->dw != NULL) {
+		if ((rc = finish_pcm24_data(w, d)) != 0)
+			goto out;
+	} else {
+		e = sf_close(w->sf);
+		w->sf = NULL;
+		if (e != 0) {
+			rc = diag_set(d, ERR_IO, w->target, 0,
+			    "cannot complete '%s': %s", w->temp, sf_error_number(e));
+			goto out;
+		}
 	}
 	if ((rc = repair_fd(w->fd, w->temp, w->layout,
-	    w->frames * w->channels * w->bytes_per_sample, d)) != 0)
+	    w->frames * w->channels * w->bytes_per_sample, NULL, d)) != 0)
 		goto out;
 	if (fsync(w->fd) != 0) {
 		rc = diag_set(d, ERR_IO, w->target, 0, "cannot write '%s': %s",

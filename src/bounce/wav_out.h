@@ -8,8 +8,11 @@
  * is chosen when the file is opened: RF64 (EBU Tech 3306) when the
  * predicted size (header room + frames * channels * bytes per sample)
  * exceeds the threshold (default WAV_OUT_RIFF_LIMIT_BYTES), else RIFF. The
- * audio goes through libsndfile into "<final_path>.tmp-XXXXXX" in the same
- * folder; wav_out_finish() closes it, checks and if needed repairs the header
+ * file is "<final_path>.tmp-XXXXXX" in the same folder. libsndfile writes
+ * the header; float audio goes through libsndfile too, while 24-bit audio
+ * is packed here and streamed after the header with direct I/O where the
+ * file system allows it (data_writer.h), and its sizes are patched in at
+ * the end. wav_out_finish() completes it, checks and if needed repairs the header
  * (see wav_out_repair_header), fsyncs it, renames it to final_path and
  * fsyncs the folder. Until that rename, final_path is untouched (an existing
  * file stays intact); on any failure or wav_out_abort() the temp file is
@@ -103,6 +106,8 @@ struct wav_out_options {
 
 	uint64_t dither_seed;               /* per file; each channel derives its own */
 	uint64_t rf64_threshold_bytes;      /* 0 = WAV_OUT_RIFF_LIMIT_BYTES; tests lower it */
+	bool buffered_io;                   /* 24-bit audio through the page cache
+	                                       only, never O_DIRECT (tests compare) */
 };
 
 /* Opaque writer. */

@@ -14,6 +14,7 @@
 
 #include "bounce/wav_out.h"
 #include "bounce/riff.h"
+#include "dsp/dither.h"
 
 #define MAXCH 10
 
@@ -759,12 +760,103 @@ test_abort_and_replace(void)
 	signal_free(&s);
 }
 
+/*
+ * 24-bit audio streams after the header with direct I/O where the file
+ * system allows it, or through the page cache: the files must be the same
+ * bytes, hold exactly the dithered samples, and carry the right sizes.
+ * Cases: several of the data writer's 4 MiB blocks (7.1, RF64 and RIFF), an
+ * odd-sized data chunk (mono, odd frame count: the pad byte), and calls of
+ * awkward sizes.
+ */
+static void
+test_direct_and_buffered(void)
+{
+	static const struct {
+		enum wav_layout layout;
+		int frames, block;
+		uint64_t rf64_threshold;
+	} cases[] = {
+		{ WAV_LAYOUT_7_1, 400001, 4093, 0 },
+		{ WAV_LAYOUT_7_1, 400001, 0, 1 << 20 },
+		{ WAV_LAYOUT_MONO, 1234567, 65537, 0 },
+		{ WAV_LAYOUT_STEREO, 7, 3, 0 },
+	};
+
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		int ch = wav_layout_channels(cases[k].layout);
+		int frames = cases[k].frames;
+		struct wav_out_options o = default_options(cases[k].layout, WAV_PCM24,
+		    frames);
+		uint64_t bytes = (uint64_t)frames * (uint64_t)ch * 3;
+		char a[4096], b[4096];
+		struct signal s;
+		struct dither dth;
+		struct diag d;
+		unsigned char *fa, *want;
+		size_t n;
+		long data;
+		bool rf64 = cases[k].rf64_threshold != 0;
+
+		signal_make(&s, ch, frames, true);
+		o.rf64_threshold_bytes = cases[k].rf64_threshold;
+		snprintf(a, sizeof a, "%s", test_path("direct.wav"));
+		snprintf(b, sizeof b, "%s", test_path("buffered.wav"));
+		REQUIRE(write_file(a, &o, &s, cases[k].block, &d) == 0);
+		o.buffered_io = true;
+		REQUIRE(write_file(b, &o, &s, cases[k].block, &d) == 0);
+		CHECK(same_file(a, b));
+
+		fa = slurp(a, &n);
+		REQUIRE(fa != NULL);
+		data = find_chunk(fa, n, "data");
+		REQUIRE(data > 0);
+		/* the file ends with the audio and its pad byte */
+		CHECK(n == (size_t)data + 8 + bytes + (bytes & 1));
+		if (bytes & 1)
+			CHECK_INT_EQ(fa[n - 1], 0);
+		CHECK(memcmp(fa, rf64 ? "RF64" : "RIFF", 4) == 0);
+		if (rf64) {
+			long ds64 = find_chunk(fa, n, "ds64");
+
+			REQUIRE(ds64 > 0);
+			CHECK(le64(fa + ds64 + 8) == n - 8);
+			CHECK(le64(fa + ds64 + 16) == bytes);
+			CHECK(le64(fa + ds64 + 24) == (uint64_t)frames);
+		} else {
+			long fact = find_chunk(fa, n, "fact");
+
+			CHECK(le32(fa + 4) == n - 8);
+			CHECK(le32(fa + data + 4) == bytes);
+			if (fact > 0)
+				CHECK(le32(fa + fact + 8) == (uint32_t)frames);
+		}
+		/* the samples: each channel dithered with its own seed */
+		want = malloc((size_t)bytes);
+		REQUIRE(want != NULL);
+		for (int c = 0; c < ch; c++) {
+			int src = wav_layout_source_channel(cases[k].layout, c);
+
+			dither_init(&dth, dither_seed_for_channel(o.dither_seed, c));
+			dither_to_s24le(&dth, s.data[src], want + 3 * c, frames, 3 * ch);
+		}
+		CHECK(memcmp(fa + data + 8, want, (size_t)bytes) == 0);
+		free(want);
+		free(fa);
+		signal_free(&s);
+	}
+	CHECK_INT_EQ(count_temps("direct.wav"), 0);
+	CHECK_INT_EQ(count_temps("buffered.wav"), 0);
+}
+
 static void
 test_disk_full(void)
 {
+	/* more than one of the data writer's blocks, so a write fails on
+	 * the way and not only at the end */
+	enum { FRAMES = 1000000 };
 	const char *path = test_path("full.wav");
 	struct wav_out_options o = default_options(WAV_LAYOUT_STEREO, WAV_PCM24,
-	    100000);
+	    FRAMES);
 	struct signal s;
 	const float *ptr[2];
 	struct wav_out *w;
@@ -774,7 +866,7 @@ test_disk_full(void)
 	unsigned char *b;
 	int rc;
 
-	signal_make(&s, 2, 100000, false);
+	signal_make(&s, 2, FRAMES, false);
 	ptr[0] = s.data[0];
 	ptr[1] = s.data[1];
 	test_write_text(path, "keep me");
@@ -789,7 +881,7 @@ test_disk_full(void)
 
 	rc = wav_out_open(&w, path, &o, &d);
 	if (rc == 0) {
-		rc = wav_out_write(w, ptr, 100000, &d);
+		rc = wav_out_write(w, ptr, FRAMES, &d);
 		CHECK_INT_EQ(rc, ERR_IO);
 		CHECK(strstr(d.message, "disk full?") != NULL);
 		CHECK_INT_EQ(count_temps("full.wav"), 0);     /* removed at once */
@@ -813,7 +905,7 @@ test_disk_full(void)
 	signal(SIGXFSZ, SIG_IGN);
 	rc = wav_out_open(&w, path, &o, &d);
 	if (rc == 0) {
-		CHECK_INT_EQ(wav_out_write(w, ptr, 100000, &d), ERR_IO);
+		CHECK_INT_EQ(wav_out_write(w, ptr, FRAMES, &d), ERR_IO);
 		wav_out_abort(w);
 	}
 	setrlimit(RLIMIT_FSIZE, &old);
@@ -917,6 +1009,7 @@ main(void)
 	test_empty_file();
 	test_bad_places();
 	test_abort_and_replace();
+	test_direct_and_buffered();
 	test_disk_full();
 	test_repair_header();
 	return test_report();
