@@ -86,7 +86,13 @@ if [ "$nkeys" -gt 40 ]; then pass; else fail "only $nkeys bindings listed"; fi
 tm resize-window -t a -x 160 -y 200
 tm_keys a '?'
 expect_screen a "the help view" 'global keys'
-help=$(tm_screen a)
+help=$(tm_screen a)            # read it once it stops changing (a slow draw)
+for _ in $(seq 50); do
+  sleep 0.1
+  now=$(tm_screen a)
+  [ "$now" = "$help" ] && break
+  help=$now
+done
 while IFS=$'\t' read -r table key note command; do
   line="^  $(printf '%-8s' "$key" | re_quote) +$(printf '%s' "$note" | re_quote) +$(printf '%s' "$command" | re_quote)\$"
   if printf '%s\n' "$help" | grep -Eq -- "$line"; then pass; else
@@ -118,7 +124,10 @@ tm_keys b Enter
 expect_screen b "marker added" 'M4 "After the door" at'
 sleep 0.3
 tm kill-pane -t b            # tmux sends SIGHUP, as a dropped SSH link does
-sleep 0.5
+for _ in $(seq 100); do      # the console cleans up as it goes: wait for it
+  [ -e demo.dubstage.lock ] || break
+  sleep 0.1
+done
 expect_eq "the lock went with the process" "$(ls demo.dubstage.lock 2>/dev/null)" ""
 if [ -s demo.dubstage.journal ]; then pass; else fail "no journal after SIGHUP"; fi
 expect_eq "nothing was saved to the file" "$(saved_gain T1 demo.dubstage)" 1.5
