@@ -14,6 +14,7 @@
  * off by discarding that many frames from the data that arrives next.
  */
 #include "engine/streamer.h"
+#include "engine/pcm_decode.h"
 #include "base/ring.h"
 #include "base/strutil.h"
 
@@ -37,11 +38,12 @@ struct clip_reader {
 	int file_channels[STREAM_MAX_CHANNELS];
 	int chan_file[STREAM_MAX_CHANNELS];   /* voice channel -> file index */
 	int chan_pick[STREAM_MAX_CHANNELS];   /* voice channel -> file channel */
+	enum pcm_kind file_kind[STREAM_MAX_CHANNELS];  /* PCM_NONE: libsndfile decodes */
 	int64_t src_pos;          /* next source frame to read from the files */
 	SRC_STATE *src;           /* NULL when the rates match */
 	double ratio;             /* session rate / source rate */
 	float *in;                /* voice-interleaved source frames, CHUNK_FRAMES */
-	float *file_buf;          /* one file's interleaved frames */
+	float *file_buf;          /* one file's interleaved frames (or their bytes) */
 	int file_buf_channels;
 };
 
@@ -143,15 +145,28 @@ read_source(struct stream_voice *v, long n)
 		int fc = rd->file_channels[f];
 		sf_count_t got;
 
+		enum pcm_kind kind = rd->file_kind[f];
+		int bytes = pcm_kind_bytes(kind);
+
 		read_delay(v->owner);
 		if (sf_seek(rd->files[f], rd->src_pos, SEEK_SET) < 0)
 			continue;   /* past the end: stays silent */
-		got = sf_readf_float(rd->files[f], rd->file_buf, n);
+		if (kind != PCM_NONE)
+			got = sf_read_raw(rd->files[f], rd->file_buf,
+			    (sf_count_t)n * fc * bytes) / (fc * bytes);
+		else
+			got = sf_readf_float(rd->files[f], rd->file_buf, n);
 		for (int c = 0; c < ch; c++) {
 			if (rd->chan_file[c] != f)
 				continue;
-			for (sf_count_t i = 0; i < got; i++)
-				rd->in[i * ch + c] = rd->file_buf[i * fc + rd->chan_pick[c]];
+			if (kind != PCM_NONE)
+				pcm_decode(kind, (const unsigned char *)rd->file_buf +
+				    rd->chan_pick[c] * bytes, fc * bytes, rd->in + c, ch,
+				    (long)got);
+			else
+				for (sf_count_t i = 0; i < got; i++)
+					rd->in[i * ch + c] =
+					    rd->file_buf[i * fc + rd->chan_pick[c]];
 		}
 	}
 	rd->src_pos += n;
@@ -202,6 +217,7 @@ reader_open(struct stream_voice *v, const struct stream_clip *c, int64_t pos)
 			}
 			rd->files[rd->file_count] = sf;
 			rd->file_channels[rd->file_count] = info.channels;
+			rd->file_kind[rd->file_count] = pcm_kind_of(info.format);
 			if (info.channels > max_fc)
 				max_fc = info.channels;
 			rd->chan_file[ch] = rd->file_count++;

@@ -321,6 +321,117 @@ test_underruns(void)
 	free(buf[0]);
 }
 
+/* ---- source encodings ---------------------------------------------------- */
+
+/* Noise with full-scale extremes, for the encoding test. */
+static float
+edgy(int64_t i, int c)
+{
+	if (i % 1000 == 7)
+		return c == 1 ? 1.0f : -1.0f;
+	if (i % 1000 == 8)
+		return c == 1 ? -1.0f : 0.99999994f;
+	return noise(i, c) * 1.9f;
+}
+
+/* Writes frames of edgy() with the given libsndfile format. */
+static void
+write_encoded(const char *path, int format, int channels, int64_t frames)
+{
+	SF_INFO info = { .samplerate = RATE, .channels = channels,
+	    .format = format };
+	SNDFILE *f = sf_open(path, SFM_WRITE, &info);
+	float buf[1000 * 3];
+
+	REQUIRE(f != NULL);
+	for (int64_t i = 0; i < frames; i += 1000) {
+		for (int k = 0; k < 1000; k++)
+			for (int c = 0; c < channels; c++)
+				buf[k * channels + c] = edgy(i + k, c);
+		sf_writef_float(f, buf, 1000);
+	}
+	sf_close(f);
+}
+
+/*
+ * Every source encoding gives through the streamer exactly what libsndfile
+ * reads from the file: the little-endian PCM and float WAV kinds, which the
+ * streamer decodes itself (pcm_decode), and the ones libsndfile decodes
+ * (big-endian AIFF, FLAC). The voice picks file channels 2 and 0 of three,
+ * from a source offset, across several of the streamer's reads.
+ */
+static void
+test_source_encodings(void)
+{
+	static const struct {
+		int format;
+		const char *name;
+	} kinds[] = {
+		{ SF_FORMAT_WAV | SF_FORMAT_PCM_16, "pcm16.wav" },
+		{ SF_FORMAT_WAV | SF_FORMAT_PCM_24, "pcm24.wav" },
+		{ SF_FORMAT_WAV | SF_FORMAT_PCM_32, "pcm32.wav" },
+		{ SF_FORMAT_WAV | SF_FORMAT_FLOAT, "float.wav" },
+		{ SF_FORMAT_WAVEX | SF_FORMAT_PCM_24, "pcm24x.wav" },
+		{ SF_FORMAT_RF64 | SF_FORMAT_PCM_24, "pcm24.rf64" },
+		{ SF_FORMAT_W64 | SF_FORMAT_PCM_16, "pcm16.w64" },
+		{ SF_FORMAT_AIFF | SF_FORMAT_PCM_24, "pcm24.aiff" },
+		{ SF_FORMAT_FLAC | SF_FORMAT_PCM_24, "pcm24.flac" },
+	};
+	enum { FRAMES = 40000, OFFSET = 1234, LEN = 30000 };
+	float *want = malloc(sizeof(float) * FRAMES * 3);
+	float *got[2] = { malloc(sizeof(float) * LEN),
+	    malloc(sizeof(float) * LEN) };
+
+	REQUIRE(want != NULL && got[0] != NULL && got[1] != NULL);
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		const char *path = test_path(kinds[k].name);
+		struct stream_clip clip = { .start_frames = 0, .end_frames = LEN,
+		    .source_offset_frames = OFFSET };
+		struct stream_config cfg = { .sample_rate_hz = RATE,
+		    .ring_seconds = 1.0, .quality = STREAM_QUALITY_MEDIUM };
+		struct stream_voice *v;
+		struct streamer *st;
+		SF_INFO info = { 0 };
+		SNDFILE *f;
+		int bad = 0, quiet = 0;
+
+		write_encoded(path, kinds[k].format, 3, FRAMES);
+		f = sf_open(path, SFM_READ, &info);
+		REQUIRE(f != NULL);
+		CHECK_INT_EQ(sf_readf_float(f, want, FRAMES), FRAMES);
+		sf_close(f);
+
+		clip.inputs[0] = (struct stream_input){ path, 2, RATE };
+		clip.inputs[1] = (struct stream_input){ path, 0, RATE };
+		REQUIRE(streamer_create(&cfg, &st) == 0);
+		REQUIRE(streamer_add_voice(st, 2, &clip, 1, &v) == 0);
+		REQUIRE(streamer_start(st, 0) == 0);
+		for (int t = 0; t < LEN; t += 1000) {
+			float *part[2] = { got[0] + t, got[1] + t };
+
+			streamer_consumer_sync(st);
+			REQUIRE(streamer_wait_available(st, 1000) == 0);
+			CHECK_INT_EQ(stream_voice_read(v, part, 1000), 1000);
+		}
+		for (int i = 0; i < LEN; i++) {
+			bad += memcmp(&got[0][i], &want[(OFFSET + i) * 3 + 2],
+			    sizeof(float)) != 0;
+			bad += memcmp(&got[1][i], &want[(OFFSET + i) * 3 + 0],
+			    sizeof(float)) != 0;
+			quiet += got[0][i] == 0.0f;
+		}
+		if (bad != 0 || quiet > LEN / 100)
+			fprintf(stderr, "%s: %d samples differ, %d zeros\n",
+			    kinds[k].name, bad, quiet);
+		CHECK_INT_EQ(bad, 0);
+		CHECK(quiet < LEN / 100);       /* it did read something */
+		streamer_destroy(st);
+	}
+	free(want);
+	free(got[0]);
+	free(got[1]);
+}
+
 int
 main(void)
 {
@@ -333,5 +444,6 @@ main(void)
 	test_loop();
 	test_loop_resampled();
 	test_underruns();
+	test_source_encodings();
 	return test_report();
 }
