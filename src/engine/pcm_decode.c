@@ -2,8 +2,46 @@
 #include "engine/pcm_decode.h"
 
 #include <sndfile.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <tmmintrin.h>
+#define HAVE_SSSE3_PATH 1
+
+/* Contiguous 24-bit samples (a mono file) into contiguous floats, four at
+ * a time: each sample's three bytes go to the top of an int32 lane, whose
+ * conversion to float is exact, then times 2^-31 (exact): the same value
+ * as the scalar path. Leaves the last few samples (a 16-byte load must not
+ * run past the input) to the caller; returns how many it did. */
+__attribute__((target("ssse3"))) static long
+s24_contiguous_ssse3(const unsigned char *in, float *out, long n)
+{
+	const __m128i spread = _mm_setr_epi8(-1, 0, 1, 2, -1, 3, 4, 5,
+	    -1, 6, 7, 8, -1, 9, 10, 11);
+	const __m128 scale = _mm_set1_ps(1.0f / 2147483648.0f);
+	long i = 0;
+
+	for (; n - i >= 6; i += 4) {
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(in + 3 * i));
+		__m128i v = _mm_shuffle_epi8(b, spread);
+
+		_mm_storeu_ps(out + i, _mm_mul_ps(_mm_cvtepi32_ps(v), scale));
+	}
+	return i;
+}
+
+static bool
+have_ssse3(void)
+{
+	static int known = -1;
+
+	if (known < 0)
+		known = __builtin_cpu_supports("ssse3") ? 1 : 0;
+	return known == 1;
+}
+#endif
 
 enum pcm_kind
 pcm_kind_of(int format)
@@ -56,8 +94,16 @@ pcm_decode(enum pcm_kind kind, const unsigned char *in, int in_stride,
 			out[i * out_stride] = (float)v * (1.0f / 32768.0f);
 		}
 		break;
-	case PCM_S24LE:
-		for (long i = 0; i < n; i++, in += in_stride) {
+	case PCM_S24LE: {
+		long i = 0;
+
+#ifdef HAVE_SSSE3_PATH
+		if (in_stride == 3 && out_stride == 1 && have_ssse3()) {
+			i = s24_contiguous_ssse3(in, out, n);
+			in += 3 * i;
+		}
+#endif
+		for (; i < n; i++, in += in_stride) {
 			/* into the top 24 bits, then an arithmetic shift down */
 			int32_t v = (int32_t)((uint32_t)in[0] << 8 |
 			    (uint32_t)in[1] << 16 | (uint32_t)in[2] << 24) >> 8;
@@ -65,6 +111,7 @@ pcm_decode(enum pcm_kind kind, const unsigned char *in, int in_stride,
 			out[i * out_stride] = (float)v * (1.0f / 8388608.0f);
 		}
 		break;
+	}
 	case PCM_S32LE:
 		for (long i = 0; i < n; i++, in += in_stride) {
 			int32_t v = (int32_t)((uint32_t)in[0] |

@@ -427,6 +427,45 @@ test_source_encodings(void)
 		CHECK(quiet < LEN / 100);       /* it did read something */
 		streamer_destroy(st);
 	}
+
+	/* A mono 24-bit file into a mono voice: the contiguous (vector) path,
+	 * with reads that do not end on a multiple of four samples. */
+	{
+		const char *path = test_path("mono24.wav");
+		struct stream_clip clip = { .start_frames = 0, .end_frames = LEN - 1,
+		    .source_offset_frames = OFFSET + 1 };
+		struct stream_config cfg = { .sample_rate_hz = RATE,
+		    .ring_seconds = 1.0, .quality = STREAM_QUALITY_MEDIUM };
+		struct stream_voice *v;
+		struct streamer *st;
+		SF_INFO info = { 0 };
+		SNDFILE *f;
+		int bad = 0;
+
+		write_encoded(path, SF_FORMAT_WAV | SF_FORMAT_PCM_24, 1, FRAMES);
+		f = sf_open(path, SFM_READ, &info);
+		REQUIRE(f != NULL);
+		CHECK_INT_EQ(sf_readf_float(f, want, FRAMES), FRAMES);
+		sf_close(f);
+		clip.inputs[0] = (struct stream_input){ path, 0, RATE };
+		REQUIRE(streamer_create(&cfg, &st) == 0);
+		REQUIRE(streamer_add_voice(st, 1, &clip, 1, &v) == 0);
+		REQUIRE(streamer_start(st, 0) == 0);
+		for (int t = 0; t < LEN - 1;) {
+			int n = LEN - 1 - t < 997 ? LEN - 1 - t : 997;
+			float *part[1] = { got[0] + t };
+
+			streamer_consumer_sync(st);
+			REQUIRE(streamer_wait_available(st, n) == 0);
+			CHECK_INT_EQ(stream_voice_read(v, part, n), n);
+			t += n;
+		}
+		for (int i = 0; i < LEN - 1; i++)
+			bad += memcmp(&got[0][i], &want[OFFSET + 1 + i],
+			    sizeof(float)) != 0;
+		CHECK_INT_EQ(bad, 0);
+		streamer_destroy(st);
+	}
 	free(want);
 	free(got[0]);
 	free(got[1]);
