@@ -17,10 +17,16 @@
  * dither per channel, each with its own seed (dither_seed_for_channel).
  *
  * All functions are RT-safe: no allocation, no locks, no system calls.
+ *
+ * On x86 the conversions run as SSE2 or, on a CPU with AVX2, as AVX2 code
+ * (dither_init picks; DUBSTAGE_DSP_NO_AVX2 set in the environment keeps
+ * SSE2, as for the other kernels: see truepeak_no_avx2). Every form gives
+ * the bits of the portable scalar arithmetic, for every input.
  */
 #ifndef DUBSTAGE_DSP_DITHER_H
 #define DUBSTAGE_DSP_DITHER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* The 24-bit output range, in LSBs. */
@@ -32,6 +38,7 @@ struct dither {
 	uint64_t seed;      /* as given to dither_init */
 	uint32_t key;       /* derived from the seed */
 	uint64_t state;     /* index of the next sample */
+	bool avx2;          /* run the AVX2 loops (set by dither_init) */
 };
 
 /* Starts the noise sequence for seed (any value, 0 included). RT-safe. */
@@ -64,5 +71,20 @@ void dither_to_i24(struct dither *d, const float *restrict in,
  * (3 * channels for an interleaved frame buffer). RT-safe. */
 void dither_to_s24le(struct dither *d, const float *restrict in,
     unsigned char *restrict out, int n, int out_stride_bytes);
+
+/*
+ * All the channels of an interleaved 24-bit frame buffer at once: in[c]
+ * holds n float samples of channel c (0 .. channels - 1), dithered by
+ * d[c]; sample i of channel c goes to out + 3 * (i * channels + c). The
+ * same bytes, and the same states after, as calling
+ *   dither_to_s24le(&d[c], in[c], out + 3 * c, n, 3 * channels)
+ * for each channel, in less time: the channels are interleaved in
+ * registers and stored a frame at a time instead of 3 bytes at a time (on
+ * x86 with AVX2; elsewhere it runs that loop). The states may be at any
+ * counter, each its own. out is written only inside its 3 * channels * n
+ * bytes. channels >= 1, n >= 0. RT-safe.
+ */
+void dither_planar_to_s24le(struct dither *d, const float *const *in,
+    int channels, unsigned char *out, int n);
 
 #endif
