@@ -10,9 +10,48 @@
  * plain loop `g0 + step * (float)i`.
  */
 #include "dsp/ramp.h"
+#include "dsp/dsp.h"
+#include "dsp/truepeak.h"   /* truepeak_no_avx2: one switch for every kernel */
 
-void
-ramp_apply_seg(float *restrict x, int n, float c0, float slope, int off)
+#include <stdbool.h>
+
+/*
+ * On x86 with GCC or Clang the two hottest kernels of a mix (the pan
+ * fan-out and the segment ramp) also exist compiled for AVX2, without FMA:
+ * each element gets the same IEEE operations in the same order at either
+ * width, so both copies give the same bits. The copy is picked once, when
+ * the program loads.
+ */
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+#define RAMP_X86 1
+#define RAMP_AVX2 __attribute__((target("avx2")))
+
+static bool ramp_avx2;
+
+__attribute__((constructor)) static void
+ramp_pick_avx2(void)
+{
+	__builtin_cpu_init();
+	ramp_avx2 = __builtin_cpu_supports("avx2") && !truepeak_no_avx2();
+}
+#else
+#define RAMP_X86 0
+#endif
+
+bool
+ramp_select_avx2(bool want)
+{
+#if RAMP_X86
+	ramp_avx2 = want && __builtin_cpu_supports("avx2");
+	return ramp_avx2;
+#else
+	(void)want;
+	return false;
+#endif
+}
+
+static ALWAYS_INLINE void
+apply_seg_body(float *restrict x, int n, float c0, float slope, int off)
 {
 	int i = 0;
 
@@ -24,6 +63,32 @@ ramp_apply_seg(float *restrict x, int n, float c0, float slope, int off)
 	}
 	for (; i < n; i++)
 		x[i] *= c0 + slope * (float)(off + i);
+}
+
+static void
+apply_seg_generic(float *restrict x, int n, float c0, float slope, int off)
+{
+	apply_seg_body(x, n, c0, slope, off);
+}
+
+#if RAMP_X86
+RAMP_AVX2 static void
+apply_seg_avx2(float *restrict x, int n, float c0, float slope, int off)
+{
+	apply_seg_body(x, n, c0, slope, off);
+}
+#endif
+
+void
+ramp_apply_seg(float *restrict x, int n, float c0, float slope, int off)
+{
+#if RAMP_X86
+	if (ramp_avx2) {
+		apply_seg_avx2(x, n, c0, slope, off);
+		return;
+	}
+#endif
+	apply_seg_generic(x, n, c0, slope, off);
 }
 
 void
@@ -131,8 +196,8 @@ ramp_mix_unity(float *restrict out, const float *restrict in, int n)
  * GCC 12 otherwise unrolls them completely before the loop vectoriser runs
  * and then leaves them scalar.
  */
-void
-ramp_mix_fanout(const float *restrict in, int n, int off,
+static ALWAYS_INLINE void
+fanout_body(const float *restrict in, int n, int off,
     float *const *gout, const float *g, int ng,
     float *const *rout, const float *c0, const float *slope, int nr)
 {
@@ -167,6 +232,38 @@ ramp_mix_fanout(const float *restrict in, int n, int off,
 		for (int j = 0; j < nr; j++)
 			rout[j][i] += x * (c0[j] + slope[j] * t);
 	}
+}
+
+static void
+fanout_generic(const float *restrict in, int n, int off,
+    float *const *gout, const float *g, int ng,
+    float *const *rout, const float *c0, const float *slope, int nr)
+{
+	fanout_body(in, n, off, gout, g, ng, rout, c0, slope, nr);
+}
+
+#if RAMP_X86
+RAMP_AVX2 static void
+fanout_avx2(const float *restrict in, int n, int off,
+    float *const *gout, const float *g, int ng,
+    float *const *rout, const float *c0, const float *slope, int nr)
+{
+	fanout_body(in, n, off, gout, g, ng, rout, c0, slope, nr);
+}
+#endif
+
+void
+ramp_mix_fanout(const float *restrict in, int n, int off,
+    float *const *gout, const float *g, int ng,
+    float *const *rout, const float *c0, const float *slope, int nr)
+{
+#if RAMP_X86
+	if (ramp_avx2) {
+		fanout_avx2(in, n, off, gout, g, ng, rout, c0, slope, nr);
+		return;
+	}
+#endif
+	fanout_generic(in, n, off, gout, g, ng, rout, c0, slope, nr);
 }
 
 void

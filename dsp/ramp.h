@@ -34,6 +34,8 @@
 #ifndef DUBSTAGE_DSP_RAMP_H
 #define DUBSTAGE_DSP_RAMP_H
 
+#include <stdbool.h>
+
 /* Frames per vectorised chunk (a multiple of every x86/ARM float vector width). */
 #define RAMP_CHUNK 8
 
@@ -84,6 +86,15 @@ void ramp_mix_unity(float *restrict out, const float *restrict in, int n);
 void ramp_mix_fanout(const float *restrict in, int n, int off,
     float *const *gout, const float *g, int ng,
     float *const *rout, const float *c0, const float *slope, int nr);
+
+/*
+ * Picks the AVX2 copy of the hot kernels (fan-out, segment ramp) or the
+ * baseline one; both give the same bits. At load the AVX2 copy is picked
+ * where the CPU has it, unless DUBSTAGE_DSP_NO_AVX2 is set. For tests that
+ * compare the two; never while kernels run on other threads. Returns
+ * whether the AVX2 copy is now in use.
+ */
+bool ramp_select_avx2(bool want);
 
 /* x[i] *= g[i]: a per-frame gain curve (fades). RT-safe. */
 void ramp_apply_curve(float *restrict x, const float *restrict g, int n);

@@ -667,10 +667,11 @@ wav_out_write(struct wav_out *w, const float *const *channels, int frames,
 			/* packed straight into the data writer's block */
 			size_t bytes = (size_t)n * (size_t)ch * 3;
 			unsigned char *bb = data_writer_reserve(w->dw, bytes);
+			const float *src[WAV_OUT_MAX_CHANNELS];
 
 			for (int c = 0; c < ch; c++)
-				dither_to_s24le(&w->dither[c], channels[source[c]] + done,
-				    bb + 3 * c, n, 3 * ch);
+				src[c] = channels[source[c]] + done;
+			dither_planar_to_s24le(w->dither, src, ch, bb, n);
 			if (data_writer_commit(w->dw, bytes) != 0) {
 				diag_set(&w->fail_diag, ERR_IO, w->target, 0,
 				    "cannot write '%s' (disk full?): %s", w->temp,

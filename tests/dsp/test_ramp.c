@@ -146,6 +146,70 @@ test_copy_mix_match_reference(void)
 	}
 }
 
+/*
+ * The fan-out against a plain loop per output: fixed gains add in * g, ramps
+ * add in * (c0 + slope * (off + i)); up to 8 + 8 outputs, unaligned, from
+ * frame offsets that are not multiples of the chunk.
+ */
+static void
+check_fanout(void)
+{
+	enum { NOUT = 8 };
+	static float in[MAXN + 1], out[2 * NOUT][MAXN + 1], ref[2 * NOUT][MAXN + 1];
+	float g[NOUT], c0[NOUT], slope[NOUT];
+	float *gout[NOUT], *rout[NOUT];
+
+	for (int l = 0; l < NLEN; l++) {
+		int n = lengths[l], off = 37 * l;
+
+		for (int ng = 0; ng <= NOUT; ng += 3)
+			for (int nr = 0; nr <= NOUT; nr += 4) {
+				fill(in, n + 1, 11u + (unsigned)n);
+				for (int j = 0; j < 2 * NOUT; j++) {
+					fill(out[j], n + 1, 200u + (unsigned)(j * n));
+					memcpy(ref[j], out[j], sizeof out[j]);
+				}
+				for (int j = 0; j < NOUT; j++) {
+					g[j] = 0.1f * (float)(j + 1);
+					c0[j] = 0.9f - 0.05f * (float)j;
+					slope[j] = -1e-3f * (float)(j + 1);
+					gout[j] = out[j] + 1;
+					rout[j] = out[NOUT + j] + 1;
+				}
+				ramp_mix_fanout(in + 1, n, off, gout, g, ng, rout, c0,
+				    slope, nr);
+				for (int j = 0; j < ng; j++)
+					for (int i = 0; i < n; i++)
+						ref[j][1 + i] += in[1 + i] * g[j];
+				for (int j = 0; j < nr; j++)
+					for (int i = 0; i < n; i++)
+						ref[NOUT + j][1 + i] += in[1 + i] *
+						    (c0[j] + slope[j] * (float)(off + i));
+				for (int j = 0; j < 2 * NOUT; j++)
+					CHECK(same_bits(out[j], ref[j], n + 1));
+			}
+	}
+}
+
+/* Both copies of the hot kernels (AVX2 where the CPU has it, and the
+ * baseline) give the plain loops' bits. */
+static void
+test_fanout_both_copies(void)
+{
+	bool avx2 = ramp_select_avx2(true);
+
+	check_fanout();
+	test_apply_matches_reference();
+	if (avx2) {
+		CHECK(!ramp_select_avx2(false));
+		check_fanout();
+		test_apply_matches_reference();
+		ramp_select_avx2(true);
+	} else {
+		printf("note: no AVX2 on this CPU; the baseline copy only\n");
+	}
+}
+
 static void
 test_zero_length(void)
 {
@@ -170,5 +234,6 @@ main(void)
 	test_ramp_endpoints();
 	test_copy_mix_match_reference();
 	test_zero_length();
+	test_fanout_both_copies();
 	return test_report();
 }
