@@ -57,7 +57,13 @@ outbytes=$(awk -v s=$seconds 'BEGIN{printf "%.0f", s*48000*8*3*4}')
 /usr/bin/time -f "%e" -o "$W/fw" dd if=/dev/zero of="$out/floor.raw" bs=1M \
   count=$((outbytes / 1048576)) conv=fsync status=none
 rm -f "$out/floor.raw"
-echo "I/O floor: read sources $(cat "$W/fr") s, write $((outbytes / 1048576)) MiB $(cat "$W/fw") s"
+# the bounce writes its 24-bit audio with O_DIRECT in 4 MiB blocks
+/usr/bin/time -f "%e" -o "$W/fd" dd if=/dev/zero of="$out/floor.raw" bs=4M \
+  count=$((outbytes / 4194304)) oflag=direct conv=fsync status=none 2>/dev/null ||
+  echo "n/a" > "$W/fd"
+rm -f "$out/floor.raw"
+echo "I/O floor: read sources $(cat "$W/fr") s, write $((outbytes / 1048576)) MiB" \
+  "$(cat "$W/fw") s through the page cache, $(tail -1 "$W/fd") s direct"
 
 for r in 1 2 3; do
   for k in ours71 ours2 ffm; do

@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SLOTS 4
+/* 32 render blocks (2.7 s of audio at the default 4096 frames): enough for
+ * the mixer to ride over a burst of direct writes, when every file fills
+ * its 4 MiB block at the same time (see data_writer.h). */
+#define SLOTS 32
 
 struct slot {
 	float *planes;          /* all files' channels, block_frames each */
