@@ -353,12 +353,58 @@ write_encoded(const char *path, int format, int channels, int64_t frames)
 	sf_close(f);
 }
 
+/* Writes frames of edgy() with the given format and reads them back with
+ * libsndfile into want (frames * channels interleaved). */
+static void
+encode_and_read_back(const char *path, int format, int channels, int frames,
+    float *want)
+{
+	SF_INFO info = { 0 };
+	SNDFILE *f;
+
+	write_encoded(path, format, channels, frames);
+	f = sf_open(path, SFM_READ, &info);
+	REQUIRE(f != NULL);
+	CHECK_INT_EQ(sf_readf_float(f, want, frames), frames);
+	sf_close(f);
+}
+
+/* Plays clip (channels wide, from timeline frame 0) through a streamer of
+ * its own into got[c][0 .. len), in reads of `step` frames. */
+static void
+stream_clip_through(const struct stream_clip *clip, int channels, int len,
+    int step, float *const *got)
+{
+	struct stream_config cfg = { .sample_rate_hz = RATE,
+	    .ring_seconds = 1.0, .quality = STREAM_QUALITY_MEDIUM };
+	struct stream_voice *v;
+	struct streamer *st;
+
+	REQUIRE(streamer_create(&cfg, &st) == 0);
+	REQUIRE(streamer_add_voice(st, channels, clip, 1, &v) == 0);
+	REQUIRE(streamer_start(st, 0) == 0);
+	for (int t = 0; t < len;) {
+		int n = len - t < step ? len - t : step;
+		float *part[STREAM_MAX_CHANNELS];
+
+		for (int c = 0; c < channels; c++)
+			part[c] = got[c] + t;
+		streamer_consumer_sync(st);
+		REQUIRE(streamer_wait_available(st, n) == 0);
+		CHECK_INT_EQ(stream_voice_read(v, part, n), n);
+		t += n;
+	}
+	streamer_destroy(st);
+}
+
 /*
  * Every source encoding gives through the streamer exactly what libsndfile
  * reads from the file: the little-endian PCM and float WAV kinds, which the
  * streamer decodes itself (pcm_decode), and the ones libsndfile decodes
  * (big-endian AIFF, FLAC). The voice picks file channels 2 and 0 of three,
- * from a source offset, across several of the streamer's reads.
+ * from a source offset, across several of the streamer's reads. Then a mono
+ * 24-bit file into a mono voice: the contiguous (vector) path, with reads
+ * that do not end on a multiple of four samples.
  */
 static void
 test_source_encodings(void)
@@ -381,38 +427,20 @@ test_source_encodings(void)
 	float *want = malloc(sizeof(float) * FRAMES * 3);
 	float *got[2] = { malloc(sizeof(float) * LEN),
 	    malloc(sizeof(float) * LEN) };
+	int bad = 0;
 
 	REQUIRE(want != NULL && got[0] != NULL && got[1] != NULL);
 	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
 		const char *path = test_path(kinds[k].name);
 		struct stream_clip clip = { .start_frames = 0, .end_frames = LEN,
 		    .source_offset_frames = OFFSET };
-		struct stream_config cfg = { .sample_rate_hz = RATE,
-		    .ring_seconds = 1.0, .quality = STREAM_QUALITY_MEDIUM };
-		struct stream_voice *v;
-		struct streamer *st;
-		SF_INFO info = { 0 };
-		SNDFILE *f;
-		int bad = 0, quiet = 0;
+		int quiet = 0;
 
-		write_encoded(path, kinds[k].format, 3, FRAMES);
-		f = sf_open(path, SFM_READ, &info);
-		REQUIRE(f != NULL);
-		CHECK_INT_EQ(sf_readf_float(f, want, FRAMES), FRAMES);
-		sf_close(f);
-
+		bad = 0;
+		encode_and_read_back(path, kinds[k].format, 3, FRAMES, want);
 		clip.inputs[0] = (struct stream_input){ path, 2, RATE };
 		clip.inputs[1] = (struct stream_input){ path, 0, RATE };
-		REQUIRE(streamer_create(&cfg, &st) == 0);
-		REQUIRE(streamer_add_voice(st, 2, &clip, 1, &v) == 0);
-		REQUIRE(streamer_start(st, 0) == 0);
-		for (int t = 0; t < LEN; t += 1000) {
-			float *part[2] = { got[0] + t, got[1] + t };
-
-			streamer_consumer_sync(st);
-			REQUIRE(streamer_wait_available(st, 1000) == 0);
-			CHECK_INT_EQ(stream_voice_read(v, part, 1000), 1000);
-		}
+		stream_clip_through(&clip, 2, LEN, 1000, got);
 		for (int i = 0; i < LEN; i++) {
 			bad += memcmp(&got[0][i], &want[(OFFSET + i) * 3 + 2],
 			    sizeof(float)) != 0;
@@ -425,46 +453,22 @@ test_source_encodings(void)
 			    kinds[k].name, bad, quiet);
 		CHECK_INT_EQ(bad, 0);
 		CHECK(quiet < LEN / 100);       /* it did read something */
-		streamer_destroy(st);
 	}
 
-	/* A mono 24-bit file into a mono voice: the contiguous (vector) path,
-	 * with reads that do not end on a multiple of four samples. */
 	{
 		const char *path = test_path("mono24.wav");
 		struct stream_clip clip = { .start_frames = 0, .end_frames = LEN - 1,
 		    .source_offset_frames = OFFSET + 1 };
-		struct stream_config cfg = { .sample_rate_hz = RATE,
-		    .ring_seconds = 1.0, .quality = STREAM_QUALITY_MEDIUM };
-		struct stream_voice *v;
-		struct streamer *st;
-		SF_INFO info = { 0 };
-		SNDFILE *f;
-		int bad = 0;
 
-		write_encoded(path, SF_FORMAT_WAV | SF_FORMAT_PCM_24, 1, FRAMES);
-		f = sf_open(path, SFM_READ, &info);
-		REQUIRE(f != NULL);
-		CHECK_INT_EQ(sf_readf_float(f, want, FRAMES), FRAMES);
-		sf_close(f);
+		bad = 0;
+		encode_and_read_back(path, SF_FORMAT_WAV | SF_FORMAT_PCM_24, 1,
+		    FRAMES, want);
 		clip.inputs[0] = (struct stream_input){ path, 0, RATE };
-		REQUIRE(streamer_create(&cfg, &st) == 0);
-		REQUIRE(streamer_add_voice(st, 1, &clip, 1, &v) == 0);
-		REQUIRE(streamer_start(st, 0) == 0);
-		for (int t = 0; t < LEN - 1;) {
-			int n = LEN - 1 - t < 997 ? LEN - 1 - t : 997;
-			float *part[1] = { got[0] + t };
-
-			streamer_consumer_sync(st);
-			REQUIRE(streamer_wait_available(st, n) == 0);
-			CHECK_INT_EQ(stream_voice_read(v, part, n), n);
-			t += n;
-		}
+		stream_clip_through(&clip, 1, LEN - 1, 997, got);
 		for (int i = 0; i < LEN - 1; i++)
 			bad += memcmp(&got[0][i], &want[OFFSET + 1 + i],
 			    sizeof(float)) != 0;
 		CHECK_INT_EQ(bad, 0);
-		streamer_destroy(st);
 	}
 	free(want);
 	free(got[0]);
