@@ -151,7 +151,8 @@ struct source {
 	char *path;                 /* as stored: relative to the session file's folder, or absolute */
 	int channels;
 	int sample_rate_hz;
-	int64_t length_frames;      /* in the source's own frames */
+	int64_t length_frames;      /* in the source's own frames; 0 = unknown
+	                               (clips are then not checked against it) */
 	char *format;               /* container, e.g. "wav", "aiff", "flac" (informational) */
 	bool embedded;              /* came embedded in an interchange file (extracted into media/) */
 	bool online;                /* media found and readable; set by load/probe, not saved */

@@ -962,7 +962,7 @@ load_source(struct loader *L, const xmlNode *n)
 	    (rc = get_int(L, n, "channels", true, 1, 65535, &src->channels)) != 0 ||
 	    (rc = get_int(L, n, "sample-rate", true, 8000, 768000,
 	    &src->sample_rate_hz)) != 0 ||
-	    (rc = get_frames(L, n, "length-frames", true, 1,
+	    (rc = get_frames(L, n, "length-frames", true, 0,
 	    &src->length_frames)) != 0 ||
 	    (rc = get_str(L, n, "format", false, &src->format)) != 0 ||
 	    (rc = get_bool(L, n, "embedded", false, &src->embedded)) != 0)

@@ -315,7 +315,7 @@ test_semantic(void)
 	    "channels=\"0\" sample-rate=\"48000\" length-frames=\"1\"/>\n"
 	    "  </sources>\n" TAIL, ERR_SEMANTIC, 6, "channels");
 	EXPECT_LOAD(HEAD "  <sources>\n    <source id=\"S1\" path=\"a.wav\" "
-	    "channels=\"1\" sample-rate=\"48000\" length-frames=\"0\"/>\n"
+	    "channels=\"1\" sample-rate=\"48000\" length-frames=\"-1\"/>\n"
 	    "  </sources>\n" TAIL, ERR_SEMANTIC, 6, "length-frames");
 	EXPECT_LOAD(HEAD "  <sources>\n    <source id=\"S1\" path=\"\" "
 	    "channels=\"1\" sample-rate=\"48000\" length-frames=\"1\"/>\n"

@@ -108,6 +108,13 @@ build_rich(void)
 	src->length_frames = 1;
 	src->format = str_dup("flac");
 	src->scene = str_dup("");
+	/* a length not known (0): the editor can add such a source, so a
+	 * saved session holding one must load again */
+	src = session_add_source(s, mkid(ID_SOURCE, 11), &err);
+	src->path = str_dup("media/unknown length.wav");
+	src->channels = 1;
+	src->sample_rate_hz = 48000;
+	src->length_frames = 0;
 
 	/* Buses: B2 routes forward to B4 and sends to B7; every strip part. */
 	b = session_add_bus(s, mkid(ID_BUS, 7), &err);
