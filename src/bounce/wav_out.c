@@ -25,6 +25,12 @@
  *
  * We open the temp file ourselves (O_EXCL, beside the target) and hand the
  * descriptor to sf_open_fd so that we can fsync it, patch it and rename it.
+ *
+ * 24-bit audio does not go through libsndfile: libsndfile writes the header
+ * of an empty file, we pack the dithered samples ourselves and stream them
+ * after it (data_writer: direct I/O, no page-cache copy), and at the end
+ * patch the sizes (RIFF, data and fact, or ds64) and check the whole header
+ * again. Float audio goes through libsndfile as before.
  */
 #include "bounce/wav_out.h"
 #include "base/atomic_file.h"
@@ -173,7 +179,6 @@ put_le64(unsigned char *p, uint64_t v)
 }
 
 /* ---- header check and repair ---- */
-
 
 /*
  * Walks the chunks of the WAVE file on fd up to "data": patches the fmt

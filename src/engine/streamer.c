@@ -143,10 +143,9 @@ read_source(struct stream_voice *v, long n)
 	memset(rd->in, 0, (size_t)n * (size_t)ch * sizeof *rd->in);
 	for (int f = 0; f < rd->file_count; f++) {
 		int fc = rd->file_channels[f];
-		sf_count_t got;
-
 		enum pcm_kind kind = rd->file_kind[f];
 		int bytes = pcm_kind_bytes(kind);
+		sf_count_t got;
 
 		read_delay(v->owner);
 		if (sf_seek(rd->files[f], rd->src_pos, SEEK_SET) < 0)
