@@ -517,20 +517,15 @@ unit_chunk(const struct dynamics_coefs *c, struct dynamics_unit *u, const float 
 	u->hold = hold;
 }
 
-static void
-chunk_run(const struct dynamics_coefs *c, struct dynamics_unit *u, bool linked,
-    const float *const *key, int keys, int off, float *const *out, int outs,
-    float *glide_io, int n, float *peak_io)
+/* The keys of a chunk: |x| or x^2, the largest over linked channels
+ * (from 0), into kv[0..n), and 1.0 in the lanes past n. */
+static ALWAYS_INLINE void
+chunk_keys(bool rms, bool linked, const float *const *key, int keys, int off,
+    float *kv, int n)
 {
-	float kv[CHUNK + 4], g[CHUNK + 4], lin[CHUNK + 4];
-	const __m128 mk = _mm_set1_ps(c->makeup_db);
-	const bool rms = c->detector == DYNAMICS_RMS;
 	const int n4 = n & ~3;
-	__m128 peak = _mm_set1_ps(*peak_io);
-	float glide = *glide_io, pk[4];
 	int j, k;
 
-	/* keys: |x| or x^2, the largest over linked channels (from 0) */
 	if (linked) {
 		for (j = 0; j < n; j += 4)
 			_mm_storeu_ps(kv + j, _mm_setzero_ps());
@@ -561,32 +556,23 @@ chunk_run(const struct dynamics_coefs *c, struct dynamics_unit *u, bool linked,
 			kv[j] = rms ? kb[j] * kb[j] : fabsf(kb[j]);
 	}
 	_mm_storeu_ps(kv + n, _mm_set1_ps(1.0f));   /* lanes past n: never used */
+}
 
-	switch (c->mode) {
-	case DYNAMICS_COMPRESSOR:
-		if (rms)
-			unit_chunk(c, u, kv, g, n, DYNAMICS_COMPRESSOR, DYNAMICS_RMS);
-		else
-			unit_chunk(c, u, kv, g, n, DYNAMICS_COMPRESSOR, DYNAMICS_PEAK);
-		break;
-	case DYNAMICS_EXPANDER:
-		if (rms)
-			unit_chunk(c, u, kv, g, n, DYNAMICS_EXPANDER, DYNAMICS_RMS);
-		else
-			unit_chunk(c, u, kv, g, n, DYNAMICS_EXPANDER, DYNAMICS_PEAK);
-		break;
-	case DYNAMICS_GATE:
-	default:
-		if (rms)
-			unit_chunk(c, u, kv, g, n, DYNAMICS_GATE, DYNAMICS_RMS);
-		else
-			unit_chunk(c, u, kv, g, n, DYNAMICS_GATE, DYNAMICS_PEAK);
-		break;
-	}
+/* After the gains g[0..n) of a chunk (g readable to a multiple of 4 past
+ * n): the makeup glide per frame (glide * pole keeps a zero, and its
+ * sign), the meter's peak, dB to linear, and the outputs multiplied. */
+static ALWAYS_INLINE void
+chunk_post(const struct dynamics_coefs *c, float *g, int off, float *const *out,
+    int outs, float *glide_io, int n, float *peak_io)
+{
+	float lin[CHUNK + 4], pk[4];
+	const __m128 mk = _mm_set1_ps(c->makeup_db);
+	const int n4 = n & ~3;
+	__m128 peak = _mm_set1_ps(*peak_io);
+	float glide = *glide_io;
+	int j, k;
+
 	_mm_storeu_ps(g + n, _mm_setzero_ps());   /* the peak starts at 0: no effect */
-
-	/* the makeup glide per frame (glide * pole keeps a zero, and its
-	 * sign), the meter's peak, dB to linear */
 	if (glide == 0.0f) {
 		const __m128 gl = _mm_set1_ps(glide);
 
@@ -631,6 +617,227 @@ chunk_run(const struct dynamics_coefs *c, struct dynamics_unit *u, bool linked,
 			buf[j] *= lin[j];
 	}
 }
+
+static void
+chunk_run(const struct dynamics_coefs *c, struct dynamics_unit *u, bool linked,
+    const float *const *key, int keys, int off, float *const *out, int outs,
+    float *glide_io, int n, float *peak_io)
+{
+	float kv[CHUNK + 4], g[CHUNK + 4];
+	const bool rms = c->detector == DYNAMICS_RMS;
+
+	chunk_keys(rms, linked, key, keys, off, kv, n);
+	switch (c->mode) {
+	case DYNAMICS_COMPRESSOR:
+		if (rms)
+			unit_chunk(c, u, kv, g, n, DYNAMICS_COMPRESSOR, DYNAMICS_RMS);
+		else
+			unit_chunk(c, u, kv, g, n, DYNAMICS_COMPRESSOR, DYNAMICS_PEAK);
+		break;
+	case DYNAMICS_EXPANDER:
+		if (rms)
+			unit_chunk(c, u, kv, g, n, DYNAMICS_EXPANDER, DYNAMICS_RMS);
+		else
+			unit_chunk(c, u, kv, g, n, DYNAMICS_EXPANDER, DYNAMICS_PEAK);
+		break;
+	case DYNAMICS_GATE:
+	default:
+		if (rms)
+			unit_chunk(c, u, kv, g, n, DYNAMICS_GATE, DYNAMICS_RMS);
+		else
+			unit_chunk(c, u, kv, g, n, DYNAMICS_GATE, DYNAMICS_PEAK);
+		break;
+	}
+	chunk_post(c, g, off, out, outs, glide_io, n, peak_io);
+}
+
+/* True when the smoother of c keeps the smaller candidate (see use_min in
+ * unit_chunk). */
+static bool
+smoother_uses_min(const struct dynamics_coefs *c)
+{
+	const float coef_up = c->release_coef + 1.0f * (c->attack_coef - c->release_coef);
+	const float coef_dn = c->release_coef + 0.0f * (c->attack_coef - c->release_coef);
+
+	return (c->mode == DYNAMICS_COMPRESSOR) == (coef_up <= coef_dn);
+}
+
+/* The level in dB and the static curve of unit c over four frames (lv: the
+ * linear level, floored as unit_chunk floors it). */
+static ALWAYS_INLINE __m128
+curve4(const struct dynamics_coefs *c, __m128 lv, const enum dynamics_mode mode,
+    const enum dynamics_detector det)
+{
+	const __m128 thr = _mm_set1_ps(c->threshold_db), hk = _mm_set1_ps(c->half_knee_db);
+	const __m128 hk2 = _mm_set1_ps(2.0f * c->half_knee_db);
+	const __m128 zero = _mm_setzero_ps();
+	__m128 d, v;
+
+	if (det == DYNAMICS_RMS) {
+		lv = _mm_max_ps(lv, _mm_set1_ps(POWER_FLOOR));
+		lv = _mm_mul_ps(_mm_set1_ps(DB_PER_LOG2_POWER), v_log2(lv));
+	} else {
+		lv = _mm_max_ps(lv, _mm_set1_ps(PEAK_FLOOR));
+		lv = _mm_mul_ps(_mm_set1_ps(DSP_DB_PER_LOG2), v_log2(lv));
+	}
+	d = _mm_sub_ps(lv, thr);
+	if (mode == DYNAMICS_COMPRESSOR) {
+		v = _mm_min_ps(_mm_max_ps(_mm_add_ps(d, hk), zero), hk2);
+		return _mm_add_ps(_mm_mul_ps(_mm_mul_ps(_mm_set1_ps(c->knee_scale), v), v),
+		    _mm_mul_ps(_mm_set1_ps(c->slope), _mm_max_ps(_mm_sub_ps(d, hk), zero)));
+	}
+	v = _mm_min_ps(_mm_max_ps(_mm_sub_ps(hk, d), zero), hk2);
+	return _mm_max_ps(_mm_add_ps(_mm_mul_ps(_mm_mul_ps(
+	    _mm_set1_ps(-c->knee_scale), v), v), _mm_mul_ps(_mm_set1_ps(c->slope),
+	    _mm_min_ps(_mm_add_ps(d, hk), zero))), _mm_set1_ps(-c->range_db));
+}
+
+/*
+ * unit_chunk for four units at once (compressor or expander, one detector,
+ * one smoother direction): the recursions (RMS average, smoother) run with
+ * unit k in lane k, so the four chains overlap instead of following each
+ * other; level and curve run per unit over four frames as in unit_chunk.
+ * Each lane does unit_chunk's float operations in its order, so every
+ * unit's gains are the same bits. kv[k], g[k]: as unit_chunk's kv, g_out.
+ */
+static ALWAYS_INLINE void
+unit_batch(const struct dynamics_coefs *const *c, struct dynamics_unit *const *u,
+    float (*kv)[CHUNK + 4], float (*g_out)[CHUNK + 4], int n,
+    const enum dynamics_mode mode, const enum dynamics_detector det,
+    const bool use_min)
+{
+	float cu[4], cd[4], rc[4], gs[4], es[4];
+	__m128 coef_up, coef_dn, rms_coef, g, env;
+	const __m128 floor_db = _mm_set1_ps(GAIN_FLOOR_DB);
+	const __m128 sign = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
+	int i, j, k;
+
+	for (k = 0; k < 4; k++) {
+		cu[k] = c[k]->release_coef + 1.0f * (c[k]->attack_coef - c[k]->release_coef);
+		cd[k] = c[k]->release_coef + 0.0f * (c[k]->attack_coef - c[k]->release_coef);
+		rc[k] = c[k]->rms_coef;
+		gs[k] = u[k]->gain_db;
+		es[k] = u[k]->env;
+	}
+	coef_up = _mm_loadu_ps(cu);
+	coef_dn = _mm_loadu_ps(cd);
+	rms_coef = _mm_loadu_ps(rc);
+	g = _mm_loadu_ps(gs);
+	env = _mm_loadu_ps(es);
+
+	for (i = 0; i < n; i += 4) {
+		const int m = n - i < 4 ? n - i : 4;
+		__m128 r0 = _mm_loadu_ps(kv[0] + i), r1 = _mm_loadu_ps(kv[1] + i);
+		__m128 r2 = _mm_loadu_ps(kv[2] + i), r3 = _mm_loadu_ps(kv[3] + i);
+		__m128 col[4];
+
+		if (det == DYNAMICS_RMS) {
+			/* frames in rows, units in lanes */
+			_MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+			col[0] = r0;
+			col[1] = r1;
+			col[2] = r2;
+			col[3] = r3;
+			for (j = 0; j < 4; j++) {
+				__m128 e = _mm_add_ps(env, _mm_mul_ps(rms_coef,
+				    _mm_sub_ps(col[j], env)));
+				const __m128 ok = _mm_cmpgt_ps(e, _mm_set1_ps(POWER_FLOOR));
+
+				/* under the floor: 0, or the last average for NaN */
+				if (_mm_movemask_ps(ok) != 0xF) {
+					const __m128 nan = _mm_cmpunord_ps(e, e);
+
+					e = _mm_or_ps(_mm_and_ps(ok, e),
+					    _mm_andnot_ps(ok, _mm_and_ps(nan, env)));
+				}
+				if (j < m)
+					env = e;
+				col[j] = e;
+			}
+			r0 = col[0];
+			r1 = col[1];
+			r2 = col[2];
+			r3 = col[3];
+			_MM_TRANSPOSE4_PS(r0, r1, r2, r3);   /* back: units in rows */
+		}
+		r0 = curve4(c[0], r0, mode, det);
+		r1 = curve4(c[1], r1, mode, det);
+		r2 = curve4(c[2], r2, mode, det);
+		r3 = curve4(c[3], r3, mode, det);
+		_MM_TRANSPOSE4_PS(r0, r1, r2, r3);   /* the targets: units in lanes */
+		col[0] = r0;
+		col[1] = r1;
+		col[2] = r2;
+		col[3] = r3;
+		for (j = 0; j < m; j++) {
+			const __m128 t = col[j], dd = _mm_sub_ps(g, t);
+			const __m128 gu = _mm_add_ps(t, _mm_mul_ps(coef_up, dd));
+			const __m128 gd = _mm_add_ps(t, _mm_mul_ps(coef_dn, dd));
+			__m128 low;
+
+			g = use_min ? _mm_min_ps(gu, gd) : _mm_max_ps(gu, gd);
+			low = _mm_cmplt_ps(_mm_and_ps(g, sign), floor_db);
+			if (_mm_movemask_ps(low) != 0) {
+				g = _mm_andnot_ps(low, g);
+				KEEP_BRANCH();
+			}
+			col[j] = g;
+		}
+		for (; j < 4; j++)
+			col[j] = g;    /* past n: never used */
+		r0 = col[0];
+		r1 = col[1];
+		r2 = col[2];
+		r3 = col[3];
+		_MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+		_mm_storeu_ps(g_out[0] + i, r0);
+		_mm_storeu_ps(g_out[1] + i, r1);
+		_mm_storeu_ps(g_out[2] + i, r2);
+		_mm_storeu_ps(g_out[3] + i, r3);
+	}
+	_mm_storeu_ps(gs, g);
+	_mm_storeu_ps(es, env);
+	for (k = 0; k < 4; k++) {
+		u[k]->gain_db = gs[k];
+		u[k]->env = es[k];
+	}
+}
+
+/* One chunk (n frames, no guard inside) of four mono units over
+ * buf[k][0..n): chunk_run for each, with the recursions batched. */
+static void
+chunk_batch(struct dynamics *const *d, float *const *buf, int n,
+    float *glide, float *peak)
+{
+	float kv[4][CHUNK + 4], g[4][CHUNK + 4];
+	const struct dynamics_coefs *c[4];
+	struct dynamics_unit *u[4];
+	const enum dynamics_mode mode = d[0]->co.mode;
+	const bool rms = d[0]->co.detector == DYNAMICS_RMS;
+	const bool use_min = smoother_uses_min(&d[0]->co);
+	int k;
+
+	for (k = 0; k < 4; k++) {
+		c[k] = &d[k]->co;
+		u[k] = &d[k]->unit[0];
+		chunk_keys(rms, c[k]->link, (const float *const *)&buf[k], 1, 0,
+		    kv[k], n);
+	}
+	if (mode == DYNAMICS_COMPRESSOR)
+		if (rms)
+			unit_batch(c, u, kv, g, n, DYNAMICS_COMPRESSOR, DYNAMICS_RMS, use_min);
+		else
+			unit_batch(c, u, kv, g, n, DYNAMICS_COMPRESSOR, DYNAMICS_PEAK, use_min);
+	else if (rms)
+		unit_batch(c, u, kv, g, n, DYNAMICS_EXPANDER, DYNAMICS_RMS, use_min);
+	else
+		unit_batch(c, u, kv, g, n, DYNAMICS_EXPANDER, DYNAMICS_PEAK, use_min);
+	for (k = 0; k < 4; k++)
+		chunk_post(c[k], g[k], 0, &buf[k], 1, &glide[k], n, &peak[k]);
+}
+
+#define HAVE_BATCH 1
+
 #else
 static void
 chunk_run(const struct dynamics_coefs *c, struct dynamics_unit *u, bool linked,
@@ -743,6 +950,88 @@ dynamics_process(struct dynamics *d, float *const *restrict ch, int channels,
 	d->guard_frames = since;
 	d->gr_db = last;
 	d->gr_peak_db = peak;
+}
+
+bool
+dynamics_batchable(struct dynamics *const *d, int count)
+{
+#ifdef HAVE_BATCH
+	if (count < 2 || count > DYNAMICS_BATCH_MAX ||
+	    d[0]->co.mode == DYNAMICS_GATE)
+		return false;
+	for (int k = 1; k < count; k++)
+		if (d[k]->co.mode != d[0]->co.mode ||
+		    d[k]->co.detector != d[0]->co.detector ||
+		    smoother_uses_min(&d[k]->co) != smoother_uses_min(&d[0]->co) ||
+		    d[k]->guard_frames != d[0]->guard_frames)
+			return false;
+	return true;
+#else
+	(void)d;
+	(void)count;
+	return false;
+#endif
+}
+
+void
+dynamics_process_batch(struct dynamics *const *d, float *const *buf, int count,
+    int frames)
+{
+#ifdef HAVE_BATCH
+	struct dynamics spare;
+	struct dynamics *dd[4];
+	float spare_buf[CHUNK + 4], glide[4], peak[4];
+	int since, i = 0;
+
+	if (frames <= 0)
+		return;
+	if (!dynamics_batchable(d, count)) {
+		for (int k = 0; k < count; k++)
+			dynamics_process(d[k], &buf[k], 1, NULL, 0, frames);
+		return;
+	}
+	/* lanes past count run a copy of d[0] on silence, and are dropped */
+	spare = *d[0];
+	memset(spare_buf, 0, sizeof spare_buf);
+	for (int k = 0; k < 4; k++) {
+		dd[k] = k < count ? d[k] : &spare;
+		glide[k] = dd[k]->makeup_glide_db;
+		peak[k] = 0.0f;
+	}
+	since = d[0]->guard_frames;
+	while (i < frames) {
+		const int n = dsp_guard_span(since, frames - i);
+
+		since += n;
+		if (n > 0) {
+			float *at[4];
+
+			for (int k = 0; k < 4; k++)
+				at[k] = k < count ? buf[k] + i : spare_buf;
+			chunk_batch(dd, at, n, glide, peak);
+			i += n;
+		}
+		if (since >= DSP_GUARD_FRAMES) {
+			for (int k = 0; k < 4; k++) {
+				unit_guard(&dd[k]->unit[0]);
+				glide[k] = glide_guard(glide[k]);
+			}
+			since = 0;
+		}
+	}
+	/* what dynamics_process leaves for one mono channel */
+	for (int k = 0; k < count; k++) {
+		const float gain = d[k]->unit[0].gain_db;
+
+		d[k]->makeup_glide_db = glide[k];
+		d[k]->guard_frames = since;
+		d[k]->gr_db = d[k]->co.link ? gain : (gain < 0.0f ? gain : 0.0f);
+		d[k]->gr_peak_db = peak[k];
+	}
+#else
+	for (int k = 0; k < count; k++)
+		dynamics_process(d[k], &buf[k], 1, NULL, 0, frames);
+#endif
 }
 
 void

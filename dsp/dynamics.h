@@ -157,6 +157,30 @@ void dynamics_set_coefs(struct dynamics *d, const struct dynamics_coefs *c);
 void dynamics_process(struct dynamics *d, float *const *restrict ch, int channels,
     const float *const *restrict sidechain, int sidechain_channels, int frames);
 
+/* The most units dynamics_process_batch runs together. */
+#define DYNAMICS_BATCH_MAX 4
+
+/*
+ * Whether dynamics_process_batch can run d[0..count) together: 2 to
+ * DYNAMICS_BATCH_MAX of them, compressors or expanders alike (no gates), with
+ * one detector, the same smoother direction (attack faster than release, or
+ * not) and the same guard phase. Other settings (thresholds, ratios, times,
+ * makeup, link) may differ. RT-safe.
+ */
+bool dynamics_batchable(struct dynamics *const *d, int count);
+
+/*
+ * Processes count mono channels, buf[k] through d[k] (frames frames each, no
+ * sidechain), with exactly the result of dynamics_process(d[k], &buf[k], 1,
+ * NULL, 0, frames) for each: the same samples, state and meters, bit for
+ * bit. When dynamics_batchable(d, count), their recursions (RMS average,
+ * gain smoother) run side by side in the lanes of one vector, so several
+ * tracks' compressors cost little more than one; otherwise one after the
+ * other. RT-safe.
+ */
+void dynamics_process_batch(struct dynamics *const *d, float *const *buf,
+    int count, int frames);
+
 /* Forgets the detector, the gain and hold state (gain 0 dB, makeup at its
  * target, meters at 0). RT-safe. */
 void dynamics_reset(struct dynamics *d);

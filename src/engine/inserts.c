@@ -377,6 +377,65 @@ inserts_process(struct pl_insert *chain, size_t n, float *const *buf,
 	}
 }
 
+bool
+inserts_keyed(const struct pl_insert *chain, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (chain[i].key != NULL)
+			return true;
+	return false;
+}
+
+bool
+inserts_same_kinds(const struct pl_insert *a, const struct pl_insert *b,
+    size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i].kind != b[i].kind)
+			return false;
+	return true;
+}
+
+void
+inserts_process_stage(struct pl_insert *const *chain, size_t stage,
+    float *const *buf, int count, int frames)
+{
+	struct dynamics *dyn[INSERTS_GROUP_MAX];
+	float *dbuf[INSERTS_GROUP_MAX];
+	bool done[INSERTS_GROUP_MAX] = { false };
+	int nd = 0;
+
+	for (int k = 0; k < count; k++) {
+		struct pl_insert *pi = &chain[k][stage];
+
+		if (!pi->bypass && pi->kind == &kind_dynamics && pi->key == NULL) {
+			dyn[nd] = pi->state;
+			dbuf[nd++] = buf[k];
+		} else {
+			inserts_process(pi, 1, &buf[k], 1, 0, frames);
+		}
+	}
+	/* the dynamics in batches of those that can run together */
+	for (int a = 0; a < nd; a++) {
+		struct dynamics *bd[DYNAMICS_BATCH_MAX] = { dyn[a] };
+		float *bb[DYNAMICS_BATCH_MAX] = { dbuf[a] };
+		int nb = 1;
+
+		if (done[a])
+			continue;
+		for (int b = a + 1; b < nd && nb < DYNAMICS_BATCH_MAX; b++) {
+			if (done[b])
+				continue;
+			bd[nb] = dyn[b];
+			if (dynamics_batchable(bd, nb + 1)) {
+				bb[nb++] = dbuf[b];
+				done[b] = true;
+			}
+		}
+		dynamics_process_batch(bd, bb, nb, frames);
+	}
+}
+
 void
 inserts_reset(struct pl_insert *chain, size_t n)
 {

@@ -59,6 +59,21 @@ void inserts_set_key(struct pl_insert *chain, size_t i,
 void inserts_process(struct pl_insert *chain, size_t n, float *const *buf,
     int channels, int off, int frames);
 /* Clears every kernel's history (after a locate). RT-safe. */
+/*
+ * Insert `stage` of count (<= INSERTS_GROUP_MAX) mono chains, chain[k] over
+ * buf[k][0..frames), none keyed: what inserts_process would do to each, in
+ * the same bits. Dynamics inserts that can run together do
+ * (dynamics_process_batch); the rest run one by one. RT-safe.
+ */
+#define INSERTS_GROUP_MAX 8
+/* Whether any of the n inserts hears a key other than its own input. */
+bool inserts_keyed(const struct pl_insert *chain, size_t n);
+/* Whether chains a and b (n inserts each) hold the same kinds in order. */
+bool inserts_same_kinds(const struct pl_insert *a, const struct pl_insert *b,
+    size_t n);
+void inserts_process_stage(struct pl_insert *const *chain, size_t stage,
+    float *const *buf, int count, int frames);
+
 void inserts_reset(struct pl_insert *chain, size_t n);
 
 /* The frames of delay the chain adds (its kernels' latencies, bypassed

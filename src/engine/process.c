@@ -678,6 +678,81 @@ fold(float *const *out, int out_ch, float *const *in, int in_ch,
 /* How many strips ahead process_run prefetches voice frames. */
 #define PREFETCH_AHEAD 2
 
+/* The rings were last written by the streamer thread: start fetching a
+ * later track's frames while this one renders. */
+static inline void
+prefetch_ahead(struct plan *p, size_t i, int n)
+{
+	if (i + PREFETCH_AHEAD < p->strip_count)
+		for (size_t v = 0; v < p->strips[i + PREFETCH_AHEAD].voice_count; v++)
+			stream_voice_prefetch(
+			    p->strips[i + PREFETCH_AHEAD].voices[v].stream, n);
+}
+
+/* After a strip's inserts: its key copy, routing and meters. */
+static void
+finish_strip(struct plan *p, struct pl_strip *ps, bool silent, int64_t pos,
+    int n, size_t i)
+{
+	if (ps->is_key)   /* what keyed inserts hear: pre-fader */
+		for (int c = 0; c < ps->channels; c++)
+			memcpy(ps->key_buf[c], ps->buf[c], (size_t)n * sizeof(float));
+	/* a silent track without inserts adds nothing anywhere */
+	if (!(silent && ps->insert_count == 0))
+		render_routing(ps, pos, n, i);
+	if (p->meters)
+		meter_process(&ps->meter, (const float *const *)ps->buf,
+		    ps->channels, n);
+}
+
+/* A mono track whose inserts hear only itself, with no automated insert
+ * parameter, and that no insert keys from: it can render its inserts
+ * stage by stage alongside its neighbours. */
+static bool
+groupable(const struct pl_strip *ps)
+{
+	return ps->kind == PL_TRACK && ps->channels == 1 && !ps->is_key &&
+	    ps->insert_count > 0 && ps->insert_lane_count == 0 &&
+	    !inserts_keyed(ps->inserts, ps->insert_count);
+}
+
+/* Whether b's insert chain has a's kinds in a's order. */
+static bool
+same_chain(const struct pl_strip *a, const struct pl_strip *b)
+{
+	return a->insert_count == b->insert_count &&
+	    inserts_same_kinds(a->inserts, b->inserts, a->insert_count);
+}
+
+/*
+ * Tracks i .. i+count-1 (groupable, the same chain): voices, then the
+ * inserts stage by stage across the group, so that their compressors run
+ * side by side (inserts_process_stage), then each one's routing. Each
+ * strip sees the same operations in the same order as alone, and no strip
+ * of the group reads another's buffers, so the output is the same bits.
+ */
+static void
+render_group(struct plan *p, size_t i, int count, int64_t pos, int n)
+{
+	struct pl_insert *chain[INSERTS_GROUP_MAX];
+	float *buf[INSERTS_GROUP_MAX];
+	bool silent[INSERTS_GROUP_MAX];
+
+	for (int k = 0; k < count; k++) {
+		struct pl_strip *ps = &p->strips[i + (size_t)k];
+
+		prefetch_ahead(p, i + (size_t)k, n);
+		silent[k] = !render_voices(p, ps, pos, n);
+		chain[k] = ps->inserts;
+		buf[k] = ps->buf[0];
+	}
+	for (size_t stage = 0; stage < p->strips[i].insert_count; stage++)
+		inserts_process_stage(chain, stage, buf, count, n);
+	for (int k = 0; k < count; k++)
+		finish_strip(p, &p->strips[i + (size_t)k], silent[k], pos, n,
+		    i + (size_t)k);
+}
+
 void
 process_run(struct plan *p, int n)
 {
@@ -690,29 +765,29 @@ process_run(struct plan *p, int n)
 			for (int c = 0; c < p->strips[i].channels; c++)
 				memset(p->strips[i].buf[c], 0,
 				    (size_t)n * sizeof(float));
-	for (size_t i = 0; i < p->strip_count; i++) {
+	for (size_t i = 0; i < p->strip_count;) {
 		struct pl_strip *ps = &p->strips[i];
 		bool silent = false;
+		int count = 1;
 
-		/* the rings were last written by the streamer thread: start
-		 * fetching a later track's frames while this one renders */
-		if (i + PREFETCH_AHEAD < p->strip_count)
-			for (size_t v = 0; v < p->strips[i + PREFETCH_AHEAD].voice_count; v++)
-				stream_voice_prefetch(
-				    p->strips[i + PREFETCH_AHEAD].voices[v].stream, n);
+		if (groupable(ps)) {
+			while (count < INSERTS_GROUP_MAX &&
+			    i + (size_t)count < p->strip_count &&
+			    groupable(&p->strips[i + (size_t)count]) &&
+			    same_chain(ps, &p->strips[i + (size_t)count]))
+				count++;
+			if (count > 1) {
+				render_group(p, i, count, pos, n);
+				i += (size_t)count;
+				continue;
+			}
+		}
+		prefetch_ahead(p, i, n);
 		if (ps->kind == PL_TRACK)
 			silent = !render_voices(p, ps, pos, n);
 		render_inserts(ps, pos, n);
-		if (ps->is_key)   /* what keyed inserts hear: pre-fader */
-			for (int c = 0; c < ps->channels; c++)
-				memcpy(ps->key_buf[c], ps->buf[c],
-				    (size_t)n * sizeof(float));
-		/* a silent track without inserts adds nothing anywhere */
-		if (!(silent && ps->insert_count == 0))
-			render_routing(ps, pos, n, i);
-		if (p->meters)
-			meter_process(&ps->meter, (const float *const *)ps->buf,
-			    ps->channels, n);
+		finish_strip(p, ps, silent, pos, n, i);
+		i++;
 	}
 	if (p->fold) {
 		fold(p->out, p->out_channels, p->master->buf, p->master->channels,

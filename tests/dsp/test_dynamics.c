@@ -1236,6 +1236,120 @@ test_random_against_reference(void)
 	CHECK_INT_EQ(runs, 3000);
 }
 
+/*
+ * dynamics_process_batch against dynamics_process on each mono channel, on
+ * random settings: 2..4 units of one mode and detector (sometimes a gate,
+ * mixed smoother directions or guard phases: not batchable, run one after
+ * the other), each with its own threshold, ratio, knee, times, makeup and
+ * link, and its own signal (noise, tones, bursts into silence, subnormals,
+ * NaN and inf); calls of 64, 1..40 and 1..700 frames; coefficients changed
+ * mid-stream. The same bits, output and state (meters included).
+ */
+static void
+test_batch_matches_single(void)
+{
+	enum { N = 1500, U = DYNAMICS_BATCH_MAX };
+	static struct dynamics a[U], b[U];
+	static float xa[U][N], xb[U][N];
+	int differ = 0, batched = 0;
+
+	for (int trial = 0; trial < 2000; trial++) {
+		const int count = rnd_int(2, U), style = trial % 3;
+		const enum dynamics_mode mode = rnd_int(0, 9) == 0 ? DYNAMICS_GATE :
+		    (enum dynamics_mode)rnd_int(0, 1);
+		const enum dynamics_detector det = (enum dynamics_detector)rnd_int(0, 1);
+		const bool mixed_times = rnd_int(0, 9) == 0;
+		const int since0 = rnd_int(0, DSP_GUARD_FRAMES - 1);
+		struct dynamics_coefs c2[U];
+		struct dynamics *pa[U];
+		bool ok = true;
+		int pos = 0;
+
+		for (int k = 0; k < count; k++) {
+			struct dynamics_params p;
+			struct dynamics_coefs c1;
+			const double level = pow(10.0, rnd_int(-90, 6) / 20.0);
+			const int sig = rnd_int(0, 5);
+
+			memset(&p, 0, sizeof p);
+			p.mode = mode;
+			p.detector = det;
+			p.link = rnd_int(0, 1);
+			p.threshold_db = rnd_int(-90, 0);
+			p.ratio = 1.0 + 10.0 * (rnd() + 1.0);
+			p.knee_db = rnd_int(0, 2) == 0 ? 0.0 : 24.0 * (rnd() + 1.0);
+			if (mixed_times && k == count - 1) {
+				p.attack_ms = 100.0 * (rnd() + 1.0);   /* slower than release */
+				p.release_ms = 5.0 * (rnd() + 1.0);
+			} else {
+				p.attack_ms = rnd_int(0, 4) == 0 ? 0.0 : 10.0 * (rnd() + 1.0);
+				p.release_ms = 50.0 + 200.0 * (rnd() + 1.0);
+			}
+			p.hold_ms = 5.0;
+			p.range_db = 10.0 + 30.0 * (rnd() + 1.0);
+			p.makeup_db = rnd_int(-6, 6);
+			p.rms_ms = 0.1 + 20.0 * (rnd() + 1.0);
+			REQUIRE(dynamics_design(&p, 48000, &c1) == 0);
+			p.makeup_db += 5;
+			p.threshold_db -= 6;
+			REQUIRE(dynamics_design(&p, 48000, &c2[k]) == 0);
+			dynamics_init(&a[k], &c1);
+			a[k].guard_frames = since0 + (rnd_int(0, 19) == 0 ? 1 : 0);
+			a[k].guard_frames %= DSP_GUARD_FRAMES;
+			b[k] = a[k];
+			pa[k] = &a[k];
+			for (int i = 0; i < N; i++) {
+				double x = rnd();
+
+				if (sig == 1)
+					x = sin(0.05 * i + k);
+				else if (sig == 2)
+					x = i < 300 ? x : 0.0;
+				else if (sig == 3)
+					x *= 1e-39 / level;
+				xa[k][i] = xb[k][i] = (float)(x * level);
+			}
+			if (sig == 4) {
+				xa[k][N / 3] = xb[k][N / 3] = NAN;
+				xa[k][N / 2] = xb[k][N / 2] = INFINITY;
+			}
+		}
+		batched += dynamics_batchable(pa, count);
+		while (pos < N) {
+			int n = style == 0 ? 64 : style == 1 ? rnd_int(1, 40) : rnd_int(1, 700);
+			float *ba[U];
+
+			if (n > N - pos)
+				n = N - pos;
+			if (pos <= N / 2 && pos + n > N / 2)
+				for (int k = 0; k < count; k++) {
+					dynamics_set_coefs(&a[k], &c2[k]);
+					dynamics_set_coefs(&b[k], &c2[k]);
+				}
+			for (int k = 0; k < count; k++) {
+				float *pb = xb[k] + pos;
+
+				ba[k] = xa[k] + pos;
+				dynamics_process(&b[k], &pb, 1, NULL, 0, n);
+			}
+			dynamics_process_batch(pa, ba, count, n);
+			pos += n;
+		}
+		for (int k = 0; k < count; k++)
+			if (memcmp(xa[k], xb[k], sizeof xa[k]) != 0 ||
+			    memcmp(&a[k], &b[k], sizeof a[k]) != 0)
+				ok = false;
+		if (!ok && ++differ <= 5)
+			fprintf(stderr, "batch trial %d differs: mode %d det %d count %d "
+			    "style %d\n", trial, mode, det, count, style);
+	}
+	CHECK_INT_EQ(differ, 0);
+	/* most trials did run batched (where the CPU has the vector code) */
+#if defined(__SSE2__)
+	CHECK(batched > 1000);
+#endif
+}
+
 int
 main(void)
 {
@@ -1251,6 +1365,7 @@ main(void)
 	test_split_invariance();
 	test_matches_reference();
 	test_random_against_reference();
+	test_batch_matches_single();
 	test_validation();
 	return test_report();
 }
