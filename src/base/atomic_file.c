@@ -8,12 +8,12 @@
  * instant <path> names either the complete old or the complete new file.
  */
 #include "base/atomic_file.h"
+#include "base/fd_io.h"
 #include "base/path.h"
 #include "base/strutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,26 +74,6 @@ atomic_file_open_temp(const char *target, unsigned mode, char **tmp_out)
 	}
 	free(tmp);
 	return -1;
-}
-
-static int
-write_all(int fd, const void *data, size_t size)
-{
-	const char *p = data;
-
-	while (size > 0) {
-		size_t chunk = size > (size_t)SSIZE_MAX ? (size_t)SSIZE_MAX : size;
-		ssize_t w = write(fd, p, chunk);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		size -= (size_t)w;
-	}
-	return 0;
 }
 
 int
@@ -162,7 +142,7 @@ atomic_file_write(const char *path, const void *data, size_t size,
 		    tmp, strerror(errno));
 		goto out;
 	}
-	if (write_all(fd, data, size) != 0 || fsync(fd) != 0) {
+	if (fd_write_all(fd, data, size) != 0 || fsync(fd) != 0) {
 		rc = diag_set(d, ERR_IO, path, 0, "cannot write '%s': %s", tmp,
 		    strerror(errno));
 		goto out;

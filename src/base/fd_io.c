@@ -2,6 +2,7 @@
 #include "base/fd_io.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <unistd.h>
 
 int
@@ -22,6 +23,25 @@ fd_pread_all(int fd, void *buf, size_t n, off_t off)
 		p += r;
 		n -= (size_t)r;
 		off += r;
+	}
+	return 0;
+}
+
+int
+fd_write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+
+	while (n > 0) {
+		size_t chunk = n > (size_t)SSIZE_MAX ? (size_t)SSIZE_MAX : n;
+		ssize_t r = write(fd, p, chunk);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
 	}
 	return 0;
 }

@@ -14,6 +14,10 @@
  * (EIO when the file ends first). */
 int fd_pread_all(int fd, void *buf, size_t n, off_t off);
 
+/* Writes exactly n bytes of buf at the descriptor's position. Returns 0,
+ * or -1 with errno set (ENOSPC, EFBIG, EIO...). */
+int fd_write_all(int fd, const void *buf, size_t n);
+
 /* Writes exactly n bytes of buf at off. Returns 0, or -1 with errno set
  * (ENOSPC, EFBIG, EIO...); part of the data may then be written. */
 int fd_pwrite_all(int fd, const void *buf, size_t n, off_t off);

@@ -1,6 +1,7 @@
 /* journal.c - the console's autosave journal (journal.h). */
 #include "cli/journal.h"
 #include "base/atomic_file.h"
+#include "base/fd_io.h"
 #include "base/path.h"
 #include "base/strutil.h"
 #include "cli/cli.h"
@@ -113,23 +114,6 @@ hash_file(const char *path, uint64_t *size, uint64_t *hash, struct diag *d)
 /* ---- writing ------------------------------------------------------------ */
 
 static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int
 open_append(const char *session_path, uint64_t keep, struct journal **out,
     struct diag *d)
 {
@@ -176,9 +160,9 @@ static int
 append_record(struct journal *j, const char *head, size_t head_len,
     const char *body, size_t body_len, struct diag *d)
 {
-	if (write_all(j->fd, head, head_len) != 0 ||
-	    write_all(j->fd, body, body_len) != 0 ||
-	    write_all(j->fd, "\n", 1) != 0 || fdatasync(j->fd) != 0) {
+	if (fd_write_all(j->fd, head, head_len) != 0 ||
+	    fd_write_all(j->fd, body, body_len) != 0 ||
+	    fd_write_all(j->fd, "\n", 1) != 0 || fdatasync(j->fd) != 0) {
 		j->broken = true;
 		return diag_set(d, ERR_IO, j->path, 0, "%s", strerror(errno));
 	}

@@ -378,15 +378,6 @@ inserts_process(struct pl_insert *chain, size_t n, float *const *buf,
 }
 
 bool
-inserts_keyed(const struct pl_insert *chain, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (chain[i].key != NULL)
-			return true;
-	return false;
-}
-
-bool
 inserts_same_kinds(const struct pl_insert *a, const struct pl_insert *b,
     size_t n)
 {

@@ -66,8 +66,6 @@ void inserts_process(struct pl_insert *chain, size_t n, float *const *buf,
  * (dynamics_process_batch); the rest run one by one. RT-safe.
  */
 #define INSERTS_GROUP_MAX 8
-/* Whether any of the n inserts hears a key other than its own input. */
-bool inserts_keyed(const struct pl_insert *chain, size_t n);
 /* Whether chains a and b (n inserts each) hold the same kinds in order. */
 bool inserts_same_kinds(const struct pl_insert *a, const struct pl_insert *b,
     size_t n);

@@ -495,6 +495,50 @@ connect_keys(struct plan *p, size_t ntracks)
 		}
 }
 
+/* A mono track whose inserts hear only itself, with no automated insert
+ * parameter, and that no insert keys from: it can render its inserts stage
+ * by stage alongside its neighbours. */
+static bool
+groupable(const struct pl_strip *ps)
+{
+	if (ps->kind != PL_TRACK || ps->channels != 1 || ps->is_key ||
+	    ps->insert_count == 0 || ps->insert_lane_count != 0)
+		return false;
+	for (size_t k = 0; k < ps->insert_count; k++)
+		if (inserts_key_track(ps->inserts, k) != 0)
+			return false;
+	return true;
+}
+
+/* Whether b's insert chain has a's kinds in a's order. */
+static bool
+same_chain(const struct pl_strip *a, const struct pl_strip *b)
+{
+	return a->insert_count == b->insert_count &&
+	    inserts_same_kinds(a->inserts, b->inserts, a->insert_count);
+}
+
+/* Runs of up to INSERTS_GROUP_MAX neighbouring groupable tracks with the
+ * same chain: the first strip of a run gets its length (process_run's
+ * render_group), the others 0; a strip alone gets 1. After connect_keys. */
+static void
+plan_group_tracks(struct plan *p)
+{
+	for (size_t i = 0; i < p->strip_count;) {
+		struct pl_strip *ps = &p->strips[i];
+		int count = 1;
+
+		if (groupable(ps))
+			while (count < INSERTS_GROUP_MAX &&
+			    i + (size_t)count < p->strip_count &&
+			    groupable(&p->strips[i + (size_t)count]) &&
+			    same_chain(ps, &p->strips[i + (size_t)count]))
+				p->strips[i + (size_t)count++].group = 0;
+		ps->group = count;
+		i += (size_t)count;
+	}
+}
+
 /* ---- buffers ------------------------------------------------------------ */
 
 static int
@@ -676,6 +720,7 @@ plan_compile(const struct session *s, const struct plan_options *opt,
 	if ((rc = allocate_buffers(p)) != 0)
 		goto fail;
 	connect_keys(p, s->track_count);
+	plan_group_tracks(p);
 	for (size_t i = 0; i < p->strip_count; i++)
 		meter_init(&p->strips[i].meter, p->strips[i].channels,
 		    p->sample_rate_hz, PLAN_METER_RMS_MS);

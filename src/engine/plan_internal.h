@@ -139,6 +139,9 @@ struct pl_strip {
 	struct pl_insert_lane *insert_lanes;
 	size_t insert_lane_count;
 	bool is_key;                    /* a sidechain key: keep a pre-fader copy */
+	int group;                      /* > 1: this and the next group-1 tracks
+	                                   render their inserts together
+	                                   (plan_group_tracks) */
 	float *key_buf[PLAN_MAX_CHANNELS];
 
 	double gain_db;                 /* static fader (live: plan_set_gain) */

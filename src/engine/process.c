@@ -705,27 +705,8 @@ finish_strip(struct plan *p, struct pl_strip *ps, bool silent, int64_t pos,
 		    ps->channels, n);
 }
 
-/* A mono track whose inserts hear only itself, with no automated insert
- * parameter, and that no insert keys from: it can render its inserts
- * stage by stage alongside its neighbours. */
-static bool
-groupable(const struct pl_strip *ps)
-{
-	return ps->kind == PL_TRACK && ps->channels == 1 && !ps->is_key &&
-	    ps->insert_count > 0 && ps->insert_lane_count == 0 &&
-	    !inserts_keyed(ps->inserts, ps->insert_count);
-}
-
-/* Whether b's insert chain has a's kinds in a's order. */
-static bool
-same_chain(const struct pl_strip *a, const struct pl_strip *b)
-{
-	return a->insert_count == b->insert_count &&
-	    inserts_same_kinds(a->inserts, b->inserts, a->insert_count);
-}
-
 /*
- * Tracks i .. i+count-1 (groupable, the same chain): voices, then the
+ * Tracks i .. i+count-1 (a group: see plan_group_tracks): voices, then the
  * inserts stage by stage across the group, so that their compressors run
  * side by side (inserts_process_stage), then each one's routing. Each
  * strip sees the same operations in the same order as alone, and no strip
@@ -768,19 +749,11 @@ process_run(struct plan *p, int n)
 	for (size_t i = 0; i < p->strip_count;) {
 		struct pl_strip *ps = &p->strips[i];
 		bool silent = false;
-		int count = 1;
 
-		if (groupable(ps)) {
-			while (count < INSERTS_GROUP_MAX &&
-			    i + (size_t)count < p->strip_count &&
-			    groupable(&p->strips[i + (size_t)count]) &&
-			    same_chain(ps, &p->strips[i + (size_t)count]))
-				count++;
-			if (count > 1) {
-				render_group(p, i, count, pos, n);
-				i += (size_t)count;
-				continue;
-			}
+		if (ps->group > 1) {
+			render_group(p, i, ps->group, pos, n);
+			i += (size_t)ps->group;
+			continue;
 		}
 		prefetch_ahead(p, i, n);
 		if (ps->kind == PL_TRACK)
