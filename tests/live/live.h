@@ -160,6 +160,31 @@ lt_capture_until(struct live *e, struct lt_capture *cap, int64_t want,
 	lt_capture_drain(e, cap);
 }
 
+/*
+ * After live_stop: waits (up to 5 s) until the engine has stopped playing
+ * (the stop is a command, applied some periods later) and throws away what
+ * the tap heard meanwhile, so the next capture starts with fresh frames.
+ */
+static inline void
+lt_settle(struct live *e)
+{
+	static float buf[4096 * 16];
+	int64_t first;
+	int quiet = 0;
+
+	for (int t = 0; t < 5000 && quiet < 100; t += 5) {
+		live_poll(e);
+		if (live_tap_read(e, buf, 4096, &first) > 0) {
+			quiet = 0;
+			while (live_tap_read(e, buf, 4096, &first) > 0)
+				;
+		} else {
+			quiet += 5;
+		}
+		lt_sleep_ms(5);
+	}
+}
+
 /* Frames of [from, to) where a and b differ (exact comparison). */
 static inline int64_t
 lt_count_diff(float **a, float **b, int channels, int64_t from, int64_t to)

@@ -80,6 +80,7 @@ test_cleanup_inserts(void)
 	CHECK_INT_EQ(lt_count_diff(cap.out, ref, 2, 0, len), 0);
 	lt_capture_free(&cap);
 
+	lt_settle(e);   /* the frames played before the stop took effect */
 	live_locate(e, at);
 	lt_capture_init(&cap, 2, at, len);
 	live_play(e);
